@@ -1,0 +1,25 @@
+# The README's two commands: `make book` and `make test`. Each sets itself up on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+.PHONY: book test lint clean
+
+$(READY): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(READY)
+
+## Execute every notebook (full mode unless AEGAN_FAST=1) and write _build/html/index.html.
+book: $(READY)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+## Lint, unit tests of the package, a warnings-as-errors book build, every notebook under nbval.
+test: $(READY)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build $(VENV)

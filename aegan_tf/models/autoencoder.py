@@ -1,0 +1,96 @@
+"""The autoencoder: ``h = encoder(x)``, ``x_hat = decoder(h)``, trained to make ``x_hat ≈ x``."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from aegan_tf._validation import check_images
+
+
+@keras.saving.register_keras_serializable(package="aegan_tf")
+class Autoencoder(keras.Model):
+    """An encoder and a decoder trained end to end with ``compile()`` / ``fit()``.
+
+    The training target is the (clean) input itself, so ``fit`` takes images alone::
+
+        ae = Autoencoder(build_conv_encoder(16), build_conv_decoder(16))
+        ae.compile(optimizer="adam", loss=aegan_tf.losses.mse_reconstruction_loss)
+        ae.fit(make_dataset(images), epochs=10)
+
+    Args:
+        encoder: maps images ``(N, H, W, C)`` to codes ``(N, latent_dim)``.
+        decoder: maps codes ``(N, latent_dim)`` back to images ``(N, H, W, C)``.
+        noise_stddev: if > 0, a denoising autoencoder: Gaussian noise of this standard
+            deviation is added to the input during training only; the loss still compares
+            with the clean input.
+    """
+
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        noise_stddev: float = 0.0,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        for role, net in (("encoder", encoder), ("decoder", decoder)):
+            if not isinstance(net, keras.Model):
+                raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}.")
+        image_shape, code_shape = tuple(encoder.input_shape[1:]), tuple(encoder.output_shape[1:])
+        if tuple(decoder.input_shape[1:]) != code_shape:
+            raise ValueError(
+                f"decoder input shape {decoder.input_shape[1:]} must equal encoder output "
+                f"shape {code_shape}."
+            )
+        if tuple(decoder.output_shape[1:]) != image_shape:
+            raise ValueError(
+                f"decoder output shape {decoder.output_shape[1:]} must equal encoder input "
+                f"shape {image_shape}."
+            )
+        if isinstance(noise_stddev, bool) or not isinstance(noise_stddev, (int, float)):
+            raise TypeError(f"noise_stddev must be a number, got {noise_stddev!r}.")
+        if noise_stddev < 0:
+            raise ValueError(f"noise_stddev must be >= 0, got {noise_stddev}.")
+        self.encoder = encoder
+        self.decoder = decoder
+        self.noise_stddev = float(noise_stddev)
+        self.image_shape = image_shape
+        self.latent_dim = code_shape[-1]
+        self.input_noise = layers.GaussianNoise(self.noise_stddev) if noise_stddev > 0 else None
+
+    def call(self, x, training: bool = False):
+        """Reconstruct ``x``: ``(N, H, W, C)`` -> ``(N, H, W, C)``; noise only if training."""
+        check_images(x, "x", self.image_shape)
+        if self.input_noise is not None:
+            x = self.input_noise(x, training=training)
+        return self.decoder(self.encoder(x, training=training), training=training)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss between the clean input (or ``y``, if given) and ``y_pred``."""
+        return super().compute_loss(
+            x=x,
+            y=x if y is None else y,
+            y_pred=y_pred,
+            sample_weight=sample_weight,
+            training=training,
+        )
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Compiled metrics, with the input as target when no ``y`` is given."""
+        return super().compute_metrics(x, x if y is None else y, y_pred, sample_weight)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "noise_stddev": self.noise_stddev,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict) -> Autoencoder:
+        config = dict(config)
+        for role in ("encoder", "decoder"):
+            config[role] = keras.saving.deserialize_keras_object(config[role])
+        return cls(**config)

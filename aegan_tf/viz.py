@@ -1,0 +1,181 @@
+"""Figures. Every function returns a ``matplotlib.figure.Figure``.
+
+Figures are made without ``pyplot``: a notebook shows the returned figure once (as the
+cell's value), and a script saves it with ``fig.savefig(path)``; nothing piles up in
+pyplot's global state during long runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from aegan_tf._validation import check_images, check_positive_int
+from aegan_tf.latent import interpolate
+
+
+def _to_numpy(x: Any) -> np.ndarray:
+    return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+
+
+def _show(ax, image: np.ndarray, value_range: tuple[float, float]) -> None:
+    low, high = value_range
+    image = np.clip((image - low) / (high - low), 0.0, 1.0)  # (H, W, C) in [0, 1]
+    if image.shape[-1] == 1:
+        ax.imshow(image[..., 0], cmap="gray", vmin=0.0, vmax=1.0)
+    else:
+        ax.imshow(image)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def image_grid(
+    images: Any,
+    ncols: int = 10,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    title: str | None = None,
+    cell_size: float = 0.9,
+) -> Figure:
+    """All of ``images`` ``(N, H, W, C)`` in a grid of ``ncols`` columns."""
+    images = _to_numpy(images)
+    check_images(images)
+    ncols = min(check_positive_int(ncols, "ncols"), len(images))
+    nrows = -(-len(images) // ncols)
+    fig = Figure(figsize=(cell_size * ncols, cell_size * nrows + (0.4 if title else 0)))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i < len(images):
+            _show(ax, images[i], value_range)
+        else:
+            ax.axis("off")
+    if title:
+        fig.suptitle(title)
+    fig.subplots_adjust(wspace=0.05, hspace=0.05)
+    return fig
+
+
+def image_rows(
+    rows: Mapping[str, Any],
+    n: int = 10,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    cell_size: float = 0.9,
+) -> Figure:
+    """One labelled row per entry of ``rows`` (for example inputs above reconstructions).
+
+    ``rows`` maps a label to images ``(N, H, W, C)``; the first ``n`` of each are shown,
+    column ``j`` of every row showing example ``j``.
+    """
+    if not rows:
+        raise ValueError("rows must name at least one set of images.")
+    arrays = {label: _to_numpy(x) for label, x in rows.items()}
+    for label, x in arrays.items():
+        check_images(x, f"rows[{label!r}]")
+    n = min([check_positive_int(n, "n")] + [len(x) for x in arrays.values()])
+    fig = Figure(figsize=(cell_size * n + 1.2, cell_size * len(arrays)))
+    axes = fig.subplots(len(arrays), n, squeeze=False)
+    for r, (label, x) in enumerate(arrays.items()):
+        for j in range(n):
+            _show(axes[r, j], x[j], value_range)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    fig.subplots_adjust(wspace=0.05, hspace=0.05, left=0.12)
+    return fig
+
+
+def latent_scatter(
+    codes: Any, labels: Any, title: str = "Latent codes, coloured by label"
+) -> Figure:
+    """Scatter of 2-D codes ``(N, 2)`` coloured by integer ``labels`` ``(N,)``."""
+    codes, labels = _to_numpy(codes), _to_numpy(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"codes must have shape (N, 2), got {codes.shape}.")
+    if labels.shape != (codes.shape[0],):
+        raise ValueError(f"labels must have shape ({codes.shape[0]},), got {labels.shape}.")
+    fig = Figure(figsize=(6, 5))
+    ax = fig.subplots()
+    points = ax.scatter(
+        codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=6, alpha=0.8, vmin=-0.5, vmax=9.5
+    )
+    fig.colorbar(points, ax=ax, ticks=range(10), label="label")
+    ax.set_xlabel("$h_1$")
+    ax.set_ylabel("$h_2$")
+    ax.set_title(title)
+    return fig
+
+
+def latent_manifold(
+    decoder: Callable[[np.ndarray], Any],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    n: int = 15,
+    value_range: tuple[float, float] = (0.0, 1.0),
+) -> Figure:
+    """The images a 2-D decoder makes on an ``n`` x ``n`` grid of codes over the given ranges.
+
+    The top-left image decodes ``(x_range[0], y_range[1])``, like a scatter plot's corner.
+    """
+    n = check_positive_int(n, "n")
+    xs = np.linspace(*x_range, n)
+    ys = np.linspace(*y_range, n)[::-1]
+    grid = np.array([[x, y] for y in ys for x in xs], np.float32)  # (n*n, 2), row by row
+    images = _to_numpy(decoder(grid))
+    check_images(images, "decoder output")
+    h, w, c = images.shape[1:]
+    canvas = images.reshape(n, n, h, w, c).transpose(0, 2, 1, 3, 4).reshape(n * h, n * w, c)
+    fig = Figure(figsize=(6, 6))
+    ax = fig.subplots()
+    low, high = value_range
+    canvas = np.clip((canvas - low) / (high - low), 0, 1)
+    ax.imshow(
+        canvas[..., 0] if c == 1 else canvas,
+        cmap="gray",
+        extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
+        aspect="auto",
+    )
+    ax.set_xlabel("$h_1$")
+    ax.set_ylabel("$h_2$")
+    ax.set_title("Decoded images over the latent plane")
+    return fig
+
+
+def loss_curves(
+    history: Any, keys: list[str] | None = None, title: str = "Training curves"
+) -> Figure:
+    """Curves per epoch from a Keras ``History`` (or its ``.history`` dict).
+
+    ``keys`` picks metrics (default: all); ``val_<name>`` is drawn dashed beside ``<name>``.
+    """
+    logs = history.history if hasattr(history, "history") else dict(history)
+    if not logs:
+        raise ValueError("history holds no metrics: was fit() run?")
+    keys = keys or [k for k in logs if not k.startswith("val_")]
+    missing = [k for k in keys if k not in logs]
+    if missing:
+        raise ValueError(f"keys {missing} not in history; it has {sorted(logs)}.")
+    fig = Figure(figsize=(6, 3.5))
+    ax = fig.subplots()
+    for k in keys:
+        epochs = np.arange(1, len(logs[k]) + 1)
+        (line,) = ax.plot(epochs, logs[k], marker="o", ms=3, label=k)
+        if f"val_{k}" in logs:
+            ax.plot(epochs, logs[f"val_{k}"], "--", color=line.get_color(), label=f"val_{k}")
+    ax.set_xlabel("epoch")
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def interpolation_strip(
+    decoder: Callable[[np.ndarray], Any],
+    start: np.ndarray,
+    end: np.ndarray,
+    steps: int = 10,
+    method: str = "linear",
+    value_range: tuple[float, float] = (0.0, 1.0),
+) -> Figure:
+    """One row of the images decoded along the path from code ``start`` to code ``end``."""
+    codes = interpolate(start, end, steps, method)  # (steps, latent_dim)
+    return image_rows({method: decoder(codes)}, n=steps, value_range=value_range)

@@ -1,0 +1,72 @@
+import keras
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from aegan_tf import viz
+from aegan_tf.models import build_dense_decoder
+
+IMAGES = np.random.default_rng(0).random((12, 28, 28, 1)).astype(np.float32)
+
+
+def _images_shown(fig: Figure) -> int:
+    return sum(len(ax.images) for ax in fig.axes)
+
+
+def test_image_grid_shows_every_image_in_rows_of_ncols():
+    fig = viz.image_grid(IMAGES, ncols=5, title="twelve")
+    assert isinstance(fig, Figure) and _images_shown(fig) == 12 and len(fig.axes) == 15
+
+
+def test_image_grid_handles_rgb_and_symmetric_range():
+    rgb = IMAGES.repeat(3, axis=-1) * 2 - 1
+    assert _images_shown(viz.image_grid(rgb, value_range=(-1.0, 1.0))) == 12
+
+
+def test_image_rows_labels_each_row():
+    fig = viz.image_rows({"input": IMAGES, "reconstruction": IMAGES[::-1]}, n=6)
+    assert _images_shown(fig) == 12
+    assert [ax.get_ylabel() for ax in fig.axes[::6]] == ["input", "reconstruction"]
+
+
+def test_latent_scatter_and_its_errors():
+    codes = np.random.default_rng(1).normal(size=(50, 2))
+    fig = viz.latent_scatter(codes, np.arange(50) % 10)
+    assert len(fig.axes[0].collections[0].get_offsets()) == 50
+    with pytest.raises(ValueError, match=r"\(N, 2\), got \(50, 3\)"):
+        viz.latent_scatter(np.zeros((50, 3)), np.zeros(50))
+    with pytest.raises(ValueError, match=r"labels must have shape \(50,\)"):
+        viz.latent_scatter(codes, np.zeros(49))
+
+
+def test_latent_manifold_decodes_an_n_by_n_canvas():
+    decoder = build_dense_decoder(2, hidden_units=(8,))
+    fig = viz.latent_manifold(decoder, (-2, 2), (-1, 1), n=4)
+    assert fig.axes[0].images[0].get_array().shape == (4 * 28, 4 * 28)
+
+
+def test_loss_curves_pairs_validation_curves():
+    history = {"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0]}
+    fig = viz.loss_curves(history)
+    assert [line.get_label() for line in fig.axes[0].lines] == ["loss", "val_loss"]
+    with pytest.raises(ValueError, match="not in history"):
+        viz.loss_curves(history, keys=["accuracy"])
+    with pytest.raises(ValueError, match="was fit\\(\\) run"):
+        viz.loss_curves({})
+
+
+def test_interpolation_strip_shows_each_step():
+    decoder = build_dense_decoder(3, hidden_units=(8,))
+    fig = viz.interpolation_strip(decoder, np.zeros(3), np.ones(3), steps=7)
+    assert _images_shown(fig) == 7
+
+
+def test_figures_reject_flat_images():
+    with pytest.raises(ValueError, match="got shape \\(12, 784\\)"):
+        viz.image_grid(IMAGES.reshape(12, -1))
+    with pytest.raises(ValueError, match="at least one"):
+        viz.image_rows({})
+
+
+def test_keras_tensors_are_accepted():
+    assert _images_shown(viz.image_grid(keras.ops.convert_to_tensor(IMAGES[:3]))) == 3
