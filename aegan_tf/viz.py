@@ -1,8 +1,8 @@
 """Figures. Every function returns a ``matplotlib.figure.Figure``.
 
-Figures are made without ``pyplot``: a notebook shows the returned figure once (as the
-cell's value), and a script saves it with ``fig.savefig(path)``; nothing piles up in
-pyplot's global state during long runs.
+Each figure is closed in ``pyplot`` before it is returned: a notebook shows it once, as the
+cell's value (not a second time when the cell ends), a script saves it with
+``fig.savefig(path)``, and nothing piles up in pyplot's global state during long runs.
 """
 
 from __future__ import annotations
@@ -11,10 +11,17 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from aegan_tf._validation import check_images, check_positive_int
 from aegan_tf.latent import interpolate
+
+
+def _figure(figsize: tuple[float, float]) -> Figure:
+    fig = plt.figure(figsize=figsize)
+    plt.close(fig)
+    return fig
 
 
 def _to_numpy(x: Any) -> np.ndarray:
@@ -44,7 +51,7 @@ def image_grid(
     check_images(images)
     ncols = min(check_positive_int(ncols, "ncols"), len(images))
     nrows = -(-len(images) // ncols)
-    fig = Figure(figsize=(cell_size * ncols, cell_size * nrows + (0.4 if title else 0)))
+    fig = _figure((cell_size * ncols, cell_size * nrows + (0.4 if title else 0)))
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(images):
@@ -74,7 +81,7 @@ def image_rows(
     for label, x in arrays.items():
         check_images(x, f"rows[{label!r}]")
     n = min([check_positive_int(n, "n")] + [len(x) for x in arrays.values()])
-    fig = Figure(figsize=(cell_size * n + 1.2, cell_size * len(arrays)))
+    fig = _figure((cell_size * n + 1.2, cell_size * len(arrays)))
     axes = fig.subplots(len(arrays), n, squeeze=False)
     for r, (label, x) in enumerate(arrays.items()):
         for j in range(n):
@@ -93,7 +100,7 @@ def latent_scatter(
         raise ValueError(f"codes must have shape (N, 2), got {codes.shape}.")
     if labels.shape != (codes.shape[0],):
         raise ValueError(f"labels must have shape ({codes.shape[0]},), got {labels.shape}.")
-    fig = Figure(figsize=(6, 5))
+    fig = _figure((6, 5))
     ax = fig.subplots()
     points = ax.scatter(
         codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=6, alpha=0.8, vmin=-0.5, vmax=9.5
@@ -124,7 +131,7 @@ def latent_manifold(
     check_images(images, "decoder output")
     h, w, c = images.shape[1:]
     canvas = images.reshape(n, n, h, w, c).transpose(0, 2, 1, 3, 4).reshape(n * h, n * w, c)
-    fig = Figure(figsize=(6, 6))
+    fig = _figure((6, 6))
     ax = fig.subplots()
     low, high = value_range
     canvas = np.clip((canvas - low) / (high - low), 0, 1)
@@ -154,7 +161,7 @@ def loss_curves(
     missing = [k for k in keys if k not in logs]
     if missing:
         raise ValueError(f"keys {missing} not in history; it has {sorted(logs)}.")
-    fig = Figure(figsize=(6, 3.5))
+    fig = _figure((6, 3.5))
     ax = fig.subplots()
     for k in keys:
         epochs = np.arange(1, len(logs[k]) + 1)
@@ -173,9 +180,12 @@ def interpolation_strip(
     start: np.ndarray,
     end: np.ndarray,
     steps: int = 10,
-    method: str = "linear",
+    methods: tuple[str, ...] = ("linear",),
     value_range: tuple[float, float] = (0.0, 1.0),
 ) -> Figure:
-    """One row of the images decoded along the path from code ``start`` to code ``end``."""
-    codes = interpolate(start, end, steps, method)  # (steps, latent_dim)
-    return image_rows({method: decoder(codes)}, n=steps, value_range=value_range)
+    """The images decoded along the path from code ``start`` to code ``end``: a row per method.
+
+    ``methods`` are those of :func:`aegan_tf.latent.interpolate` (``"linear"``, ``"slerp"``).
+    """
+    rows = {method: decoder(interpolate(start, end, steps, method)) for method in methods}
+    return image_rows(rows, n=steps, value_range=value_range)

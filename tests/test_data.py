@@ -8,11 +8,14 @@ from aegan_tf import data
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch):
     monkeypatch.setenv("AEGAN_OFFLINE", "1")
+    monkeypatch.setattr(data, "_ANNOUNCED", set())
 
 
-def test_offline_mnist_is_taken_and_said(capsys):
+def test_offline_mnist_is_taken_and_said_once(capsys):
     images, labels = data.load("mnist", "train")
-    assert "offline MNIST" in capsys.readouterr().out
+    data.load("mnist", "test")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "offline MNIST (AEGAN_OFFLINE=1)" in out[0]
     assert images.shape == (4000, 28, 28, 1) and images.dtype == np.float32
     assert labels.shape == (4000,) and labels.dtype == np.int64
 

@@ -57,8 +57,9 @@ def test_loss_curves_pairs_validation_curves():
 
 def test_interpolation_strip_shows_each_step():
     decoder = build_dense_decoder(3, hidden_units=(8,))
-    fig = viz.interpolation_strip(decoder, np.zeros(3), np.ones(3), steps=7)
-    assert _images_shown(fig) == 7
+    fig = viz.interpolation_strip(decoder, np.ones(3), -np.ones(3), 7, ("linear", "slerp"))
+    assert _images_shown(fig) == 14
+    assert [ax.get_ylabel() for ax in fig.axes[::7]] == ["linear", "slerp"]
 
 
 def test_figures_reject_flat_images():
