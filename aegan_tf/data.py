@@ -36,6 +36,7 @@ warnings.filterwarnings(
 OFFLINE_TEST_PER_CLASS = 100
 _SPLIT_SEED = 20140610  # fixed: the offline train/test split must never change
 _ANNOUNCED: set[str] = set()
+_DOWNLOAD_FAILED: set[str] = set()
 
 
 class DatasetUnavailableError(RuntimeError):
@@ -137,12 +138,15 @@ def _load_pixels(name: str, split: str, source: str) -> tuple[np.ndarray, np.nda
         return _offline(name, split, reason="source='offline'")
     if source == "auto" and config.is_offline():
         return _offline(name, split, reason=f"{config.OFFLINE_ENV}=1")
+    if source == "auto" and name in _DOWNLOAD_FAILED:  # tried once this session: no network
+        return _offline(name, split, reason="keras.datasets download failed")
     try:
         return _from_keras(name, split)
     except Exception as err:  # keras raises a bare Exception on a failed download
         if source == "keras":
             raise DatasetUnavailableError(f"keras.datasets could not load {name!r}: {err}") from err
-        return _offline(name, split, reason=f"download failed: {str(err).splitlines()[0][:100]}")
+        _DOWNLOAD_FAILED.add(name)
+        return _offline(name, split, reason="keras.datasets download failed")
 
 
 @functools.lru_cache(maxsize=2)

@@ -55,3 +55,150 @@ def bce_reconstruction_loss(x: tf.Tensor, x_hat: tf.Tensor) -> tf.Tensor:
     x_hat = tf.clip_by_value(x_hat, _EPSILON, 1.0 - _EPSILON)
     bce = -(x * tf.math.log(x_hat) + (1.0 - x) * tf.math.log(1.0 - x_hat))
     return tf.reduce_mean(bce, axis=[1, 2, 3])
+
+
+# --- Adversarial losses --------------------------------------------------------------------
+# Inputs are the discriminator's raw outputs ("logits", any real number), shape (N,) or
+# (N, 1); D(x) = sigmoid(logit) where a probability is meant. Each function returns a scalar,
+# the mean over the batch. Working from logits with softplus keeps them finite where
+# log(sigmoid(x)) would round to log(0): log D = -softplus(-logit), log(1 - D) = -softplus(logit).
+
+
+def _check_logits(logits: tf.Tensor, name: str) -> tf.Tensor:
+    logits = tf.convert_to_tensor(logits)
+    if not logits.dtype.is_floating:
+        raise TypeError(f"{name} must be floating point logits, got dtype {logits.dtype.name}.")
+    shape = tuple(logits.shape)
+    if len(shape) not in (1, 2) or (len(shape) == 2 and shape[1] not in (1, None)):
+        raise ValueError(f"{name} must have shape (N,) or (N, 1), got {shape}.")
+    return tf.reshape(tf.cast(logits, tf.float32), [-1])
+
+
+def minimax_discriminator_loss(
+    real_logits: tf.Tensor, fake_logits: tf.Tensor, label_smoothing: float = 0.0
+) -> tf.Tensor:
+    """``-E[log D(x)] - E[log(1 - D(G(z)))]``: binary cross-entropy, real = 1, fake = 0.
+
+    The discriminator's side of the minimax game ``min_G max_D V(D, G)`` (Goodfellow et al.
+    2014, "Generative Adversarial Nets"); minimising it maximises ``V``. It equals
+    ``2 log 2`` when every logit is 0 (D says 1/2 everywhere). ``label_smoothing = s``
+    gives real examples the target ``1 - s`` instead of 1 (one-sided label smoothing,
+    Salimans et al. 2016, "Improved Techniques for Training GANs").
+    """
+    real = _check_logits(real_logits, "real_logits")
+    fake = _check_logits(fake_logits, "fake_logits")
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1), got {label_smoothing}.")
+    target = 1.0 - label_smoothing  # BCE(t, x) = t softplus(-x) + (1 - t) softplus(x)
+    real_term = target * tf.nn.softplus(-real) + (1.0 - target) * tf.nn.softplus(real)
+    return tf.reduce_mean(real_term) + tf.reduce_mean(tf.nn.softplus(fake))
+
+
+def minimax_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """``E[log(1 - D(G(z)))]``, the generator's side of the minimax game (Goodfellow 2014).
+
+    Saturates: when D confidently rejects the fakes (early in training), ``D(G(z)) ≈ 0`` and
+    the gradient with respect to the logit, ``-D(G(z))``, vanishes. Prefer
+    :func:`nonsaturating_generator_loss`.
+    """
+    fake = _check_logits(fake_logits, "fake_logits")
+    return -tf.reduce_mean(tf.nn.softplus(fake))
+
+
+def nonsaturating_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """``-E[log D(G(z))]`` (Goodfellow 2014, section 3): the same fixed point, strong gradients.
+
+    Its gradient with respect to the logit is ``-(1 - D(G(z)))``, close to -1 exactly when
+    the discriminator rejects the fakes.
+    """
+    fake = _check_logits(fake_logits, "fake_logits")
+    return tf.reduce_mean(tf.nn.softplus(-fake))
+
+
+def least_squares_discriminator_loss(real_outputs: tf.Tensor, fake_outputs: tf.Tensor) -> tf.Tensor:
+    """``1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2]`` on raw outputs.
+
+    Mao et al. 2017, "Least Squares Generative Adversarial Networks" (targets a=0, b=c=1).
+    """
+    real = _check_logits(real_outputs, "real_outputs")
+    fake = _check_logits(fake_outputs, "fake_outputs")
+    return 0.5 * tf.reduce_mean(tf.square(real - 1.0)) + 0.5 * tf.reduce_mean(tf.square(fake))
+
+
+def least_squares_generator_loss(fake_outputs: tf.Tensor) -> tf.Tensor:
+    """``1/2 E[(D(G(z)) - 1)^2]`` on raw outputs (Mao et al. 2017, "Least Squares GANs")."""
+    fake = _check_logits(fake_outputs, "fake_outputs")
+    return 0.5 * tf.reduce_mean(tf.square(fake - 1.0))
+
+
+def hinge_discriminator_loss(real_outputs: tf.Tensor, fake_outputs: tf.Tensor) -> tf.Tensor:
+    """``E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]`` (Lim & Ye 2017; Miyato et al. 2018)."""
+    real = _check_logits(real_outputs, "real_outputs")
+    fake = _check_logits(fake_outputs, "fake_outputs")
+    return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
+
+
+def hinge_generator_loss(fake_outputs: tf.Tensor) -> tf.Tensor:
+    """``-E[D(G(z))]``, the generator loss paired with the hinge discriminator loss."""
+    fake = _check_logits(fake_outputs, "fake_outputs")
+    return -tf.reduce_mean(fake)
+
+
+def wasserstein_critic_loss(real_outputs: tf.Tensor, fake_outputs: tf.Tensor) -> tf.Tensor:
+    """``E[D(G(z))] - E[D(x)]`` (Arjovsky et al. 2017, "Wasserstein GAN").
+
+    Minimising it makes ``E[D(x)] - E[D(G(z))]`` an estimate of the Wasserstein-1 distance,
+    provided the critic is 1-Lipschitz: add :func:`gradient_penalty` (WGAN-GP).
+    """
+    real = _check_logits(real_outputs, "real_outputs")
+    fake = _check_logits(fake_outputs, "fake_outputs")
+    return tf.reduce_mean(fake) - tf.reduce_mean(real)
+
+
+def wasserstein_generator_loss(fake_outputs: tf.Tensor) -> tf.Tensor:
+    """``-E[D(G(z))]`` (Arjovsky et al. 2017)."""
+    fake = _check_logits(fake_outputs, "fake_outputs")
+    return -tf.reduce_mean(fake)
+
+
+def _safe_norm(x: tf.Tensor, axis: list[int]) -> tf.Tensor:
+    """``sqrt(sum x^2 + eps)``: equal to the norm up to 1e-6, with a finite gradient at x = 0."""
+    return tf.sqrt(tf.reduce_sum(tf.square(x), axis=axis) + 1e-12)
+
+
+def _input_gradients(critic, inputs: tf.Tensor) -> tf.Tensor:
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        outputs = critic(inputs, training=True)
+    return tape.gradient(outputs, inputs, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+
+def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, seed=None) -> tf.Tensor:
+    """``E[(||∇D(x̂)||_2 - 1)^2]``, ``x̂ = ε x + (1 - ε) G(z)``, ``ε ~ U[0, 1]`` per sample.
+
+    Gulrajani et al. 2017, "Improved Training of Wasserstein GANs" (WGAN-GP; the paper
+    weights it by λ = 10). ``critic`` maps a batch ``(N, ...)`` to ``(N,)`` or ``(N, 1)``;
+    ``real`` and ``fake`` have the same shape. The norm is ``sqrt(sum g^2 + 1e-12)``, so its
+    gradient is finite even where the critic's input gradient is exactly zero.
+    """
+    real, fake = tf.convert_to_tensor(real), tf.convert_to_tensor(fake)
+    if tuple(real.shape) != tuple(fake.shape):
+        raise ValueError(
+            f"real and fake must have the same shape, got {real.shape} and {fake.shape}."
+        )
+    batch = tf.shape(real)[0]
+    eps_shape = tf.concat([[batch], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
+    eps = tf.random.uniform(eps_shape, 0.0, 1.0, dtype=real.dtype, seed=seed)
+    interpolated = eps * real + (1.0 - eps) * fake
+    grads = _input_gradients(critic, interpolated)
+    axes = list(range(1, len(real.shape)))
+    return tf.reduce_mean(tf.square(_safe_norm(tf.cast(grads, tf.float32), axes) - 1.0))
+
+
+def r1_penalty(critic, real: tf.Tensor) -> tf.Tensor:
+    """``1/2 E[||∇D(x)||^2]`` on real data (Mescheder et al. 2018, "Which Training Methods
+    for GANs do actually Converge?"); the paper weights it by γ (often 10)."""
+    real = tf.convert_to_tensor(real)
+    grads = tf.cast(_input_gradients(critic, real), tf.float32)
+    axes = list(range(1, len(real.shape)))
+    return 0.5 * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=axes))

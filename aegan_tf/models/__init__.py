@@ -4,14 +4,27 @@ from aegan_tf.models.autoencoder import Autoencoder
 from aegan_tf.models.blocks import (
     build_conv_decoder,
     build_conv_encoder,
+    build_dcgan_discriminator,
+    build_dcgan_generator,
     build_dense_decoder,
     build_dense_encoder,
+    build_mlp_discriminator,
+    build_mlp_generator,
+    describe,
 )
+from aegan_tf.models.gan import GAN, GAN_LOSSES
 
 __all__ = [
+    "GAN",
+    "GAN_LOSSES",
     "Autoencoder",
     "build_conv_decoder",
     "build_conv_encoder",
+    "build_dcgan_discriminator",
+    "build_dcgan_generator",
     "build_dense_decoder",
     "build_dense_encoder",
+    "build_mlp_discriminator",
+    "build_mlp_generator",
+    "describe",
 ]

@@ -58,6 +58,7 @@ class Autoencoder(keras.Model):
         self.image_shape = image_shape
         self.latent_dim = code_shape[-1]
         self.input_noise = layers.GaussianNoise(self.noise_stddev) if noise_stddev > 0 else None
+        self.built = True  # its networks are built; nothing is created at the first call
 
     def call(self, x, training: bool = False):
         """Reconstruct ``x``: ``(N, H, W, C)`` -> ``(N, H, W, C)``; noise only if training."""

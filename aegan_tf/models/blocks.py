@@ -1,4 +1,5 @@
-"""Builders for the networks that the models combine: encoders and decoders.
+"""Builders for the networks that the models combine: encoders, decoders, generators and
+discriminators.
 
 Each returns a functional ``keras.Model`` whose input and output shapes are fixed at
 build time, so a wrong-shaped batch fails at the first call with both shapes named.
@@ -138,3 +139,94 @@ def build_conv_decoder(
     h = layers.Conv2D(image_shape[2], 3, padding="same")(h)
     images = layers.Activation(output_activation, dtype="float32", name="images")(h)
     return keras.Model(codes, images, name="conv_decoder")
+
+
+def describe(net: keras.Model) -> str:
+    """One line: ``name: input shape -> output shape, parameter count``."""
+    if not isinstance(net, keras.Model):
+        raise TypeError(f"net must be a keras.Model, got {type(net).__name__}.")
+    return f"{net.name}: {net.input_shape} -> {net.output_shape}, {net.count_params():,} parameters"
+
+
+def build_dcgan_generator(
+    latent_dim: int = 100,
+    image_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (256, 128, 64),
+) -> keras.Model:
+    """DCGAN generator (Radford et al. 2016), sized as in the TensorFlow DCGAN tutorial.
+
+    noise ``(N, latent_dim)`` -> dense ``(N, 7, 7, 256)`` -> 5x5 transposed convs:
+    ``(N, 7, 7, 128)`` (stride 1) -> ``(N, 14, 14, 64)`` (stride 2) -> images
+    ``(N, 28, 28, C)`` (stride 2, tanh, so pixels in [-1, 1]). Batch normalisation and
+    LeakyReLU after every layer but the last. ``filters[0]`` is the width of the dense
+    projection, the others those of the stride-1 and first stride-2 layers.
+    """
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    image_shape = _check_image_shape(image_shape)
+    filters = _check_units(filters, "filters")
+    if len(filters) != 3:
+        raise ValueError(f"filters must have 3 entries, got {filters!r}.")
+    _check_downsampling(image_shape, 2)
+    start = (image_shape[0] // 4, image_shape[1] // 4, filters[0])
+    noise = keras.Input((latent_dim,), name="noise")
+    h = layers.Dense(math.prod(start), use_bias=False)(noise)
+    h = layers.LeakyReLU(0.3)(layers.BatchNormalization()(h))
+    h = layers.Reshape(start)(h)  # (N, H/4, W/4, filters[0])
+    for f, stride in ((filters[1], 1), (filters[2], 2)):
+        h = layers.Conv2DTranspose(f, 5, strides=stride, padding="same", use_bias=False)(h)
+        h = layers.LeakyReLU(0.3)(layers.BatchNormalization()(h))
+    h = layers.Conv2DTranspose(image_shape[2], 5, strides=2, padding="same")(h)
+    images = layers.Activation("tanh", dtype="float32", name="images")(h)  # (N, H, W, C)
+    return keras.Model(noise, images, name="dcgan_generator")
+
+
+def build_dcgan_discriminator(
+    image_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (64, 128),
+    dropout: float = 0.3,
+) -> keras.Model:
+    """DCGAN discriminator, as in the TensorFlow DCGAN tutorial: images -> logits ``(N, 1)``.
+
+    ``(N, 28, 28, C)`` -> 5x5 stride-2 convs ``(N, 14, 14, 64)`` -> ``(N, 7, 7, 128)``, each
+    with LeakyReLU and dropout -> one logit (no sigmoid: the losses take logits).
+    """
+    image_shape = _check_image_shape(image_shape)
+    filters = _check_units(filters, "filters")
+    _check_downsampling(image_shape, len(filters))
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
+    images = keras.Input(image_shape, name="images")
+    h = images
+    for f in filters:
+        h = layers.Conv2D(f, 5, strides=2, padding="same")(h)
+        h = layers.Dropout(dropout)(layers.LeakyReLU(0.3)(h))
+    h = layers.Flatten()(h)
+    logits = layers.Dense(1, dtype="float32", name="logits")(h)
+    return keras.Model(images, logits, name="dcgan_discriminator")
+
+
+def build_mlp_generator(
+    latent_dim: int, data_dim: int, hidden_units: Sequence[int] = (128, 128)
+) -> keras.Model:
+    """MLP generator for low-dimensional data: noise ``(N, latent_dim)`` -> ``(N, data_dim)``."""
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    data_dim = check_positive_int(data_dim, "data_dim")
+    hidden_units = _check_units(hidden_units, "hidden_units")
+    noise = keras.Input((latent_dim,), name="noise")
+    h = noise
+    for units in hidden_units:
+        h = layers.Dense(units, activation="relu")(h)
+    points = layers.Dense(data_dim, dtype="float32", name="points")(h)  # unbounded
+    return keras.Model(noise, points, name="mlp_generator")
+
+
+def build_mlp_discriminator(data_dim: int, hidden_units: Sequence[int] = (128, 128)) -> keras.Model:
+    """MLP discriminator for low-dimensional data: points ``(N, data_dim)`` -> logits ``(N, 1)``."""
+    data_dim = check_positive_int(data_dim, "data_dim")
+    hidden_units = _check_units(hidden_units, "hidden_units")
+    points = keras.Input((data_dim,), name="points")
+    h = points
+    for units in hidden_units:
+        h = layers.Dense(units, activation="relu")(h)
+    logits = layers.Dense(1, dtype="float32", name="logits")(h)
+    return keras.Model(points, logits, name="mlp_discriminator")

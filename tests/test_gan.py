@@ -1,0 +1,142 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from aegan_tf import data
+from aegan_tf.models import (
+    GAN,
+    GAN_LOSSES,
+    build_dcgan_discriminator,
+    build_dcgan_generator,
+    build_mlp_discriminator,
+    build_mlp_generator,
+)
+
+
+def _toy_gan(seed=0):
+    keras.utils.set_random_seed(seed)
+    return GAN(build_mlp_generator(4, 2, (16,)), build_mlp_discriminator(2, (16,)), seed=seed)
+
+
+def _adam():
+    return keras.optimizers.Adam(1e-3)
+
+
+POINTS = np.random.default_rng(0).normal(size=(64, 2)).astype(np.float32)
+
+
+def test_dcgan_builders_have_the_tutorial_shapes():
+    generator = build_dcgan_generator(100)
+    discriminator = build_dcgan_discriminator()
+    assert generator.output_shape == (None, 28, 28, 1)
+    assert discriminator.output_shape == (None, 1)
+    images = keras.ops.convert_to_numpy(generator(np.ones((3, 100), np.float32) * 5))
+    assert images.shape == (3, 28, 28, 1) and np.abs(images).max() <= 1.0
+    shapes = [layer.output.shape for layer in generator.layers if "transpose" in layer.name]
+    assert [tuple(s[1:]) for s in shapes] == [(7, 7, 128), (14, 14, 64), (28, 28, 1)]
+    assert build_dcgan_generator(16, (32, 32, 3)).output_shape == (None, 32, 32, 3)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: build_dcgan_generator(100, (30, 30, 1)), ValueError, "divisible by 4"),
+        (lambda: build_dcgan_generator(100, filters=(64, 32)), ValueError, "3 entries"),
+        (lambda: build_dcgan_discriminator(dropout=1.0), ValueError, "dropout"),
+        (lambda: build_mlp_generator(0, 2), ValueError, "latent_dim"),
+        (lambda: build_mlp_discriminator(2.0), TypeError, "data_dim"),
+    ],
+)
+def test_gan_builders_reject_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_gan_rejects_mismatched_networks():
+    with pytest.raises(ValueError, match="generator output shape"):
+        GAN(build_mlp_generator(4, 3), build_mlp_discriminator(2))
+    with pytest.raises(ValueError, match="one logit per example"):
+        GAN(build_mlp_generator(4, 2), build_mlp_generator(2, 2))
+    with pytest.raises(TypeError, match="generator must be a keras"):
+        GAN("generator", build_mlp_discriminator(2))
+
+
+def test_compile_rejects_bad_arguments():
+    gan = _toy_gan()
+    with pytest.raises(ValueError, match=r"Unknown GAN loss 'wgan'; choose one of \('nonsat"):
+        gan.compile(_adam(), _adam(), loss="wgan")
+    with pytest.raises(ValueError, match="d_steps must be >= 1"):
+        gan.compile(_adam(), _adam(), d_steps=0)
+    with pytest.raises(ValueError, match="two optimizer objects"):
+        opt = _adam()
+        gan.compile(opt, opt)
+    with pytest.raises(ValueError, match="label_smoothing applies"):
+        gan.compile(_adam(), _adam(), loss="hinge", label_smoothing=0.1)
+    with pytest.raises(ValueError, match="gp_weight must be a number >= 0"):
+        gan.compile(_adam(), _adam(), gp_weight=-1.0)
+
+
+@pytest.mark.parametrize("loss", list(GAN_LOSSES))
+def test_one_step_changes_both_networks(loss):
+    gan = _toy_gan()
+    gan.compile(_adam(), _adam(), loss=loss)
+    g_before = [w.numpy().copy() for w in gan.generator.trainable_weights]
+    d_before = [w.numpy().copy() for w in gan.discriminator.trainable_weights]
+    logs = gan.train_on_batch(POINTS, return_dict=True)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(np.isfinite(v) for v in logs.values())
+    for before, net in ((g_before, gan.generator), (d_before, gan.discriminator)):
+        after = [w.numpy() for w in net.trainable_weights]
+        assert any(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+
+
+def test_d_steps_per_g_step_is_honoured():
+    gan = _toy_gan()
+    gan.compile(_adam(), _adam(), loss="wgan-gp", d_steps=3)
+    gan.fit(tf.data.Dataset.from_tensor_slices(POINTS).batch(16), epochs=2, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 2 * 4
+    assert int(gan.d_optimizer.iterations) == 3 * 2 * 4
+
+
+def test_probabilities_are_logged_for_the_bce_losses():
+    gan = _toy_gan()
+    gan.compile(_adam(), _adam())
+    logs = gan.train_on_batch(POINTS, return_dict=True)
+    assert 0.0 < logs["d_real"] < 1.0 and 0.0 < logs["d_fake"] < 1.0
+
+
+def test_fit_on_a_tiny_image_dataset_with_labels():
+    images, labels = data.load("mnist", value_range=(-1.0, 1.0), limit=64)
+    gan = GAN(
+        build_dcgan_generator(8, filters=(16, 8, 8)), build_dcgan_discriminator(filters=(8, 8))
+    )
+    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
+    history = gan.fit(data.make_dataset(images, 32, labels=labels), epochs=2, verbose=0)
+    assert len(history.history["d_loss"]) == 2
+    assert gan.generate(5, seed=1).shape == (5, 28, 28, 1)
+
+
+def test_generate_is_repeatable_for_a_seed():
+    gan = _toy_gan()
+    np.testing.assert_array_equal(gan.generate(10, seed=3), gan.generate(10, seed=3))
+    assert not np.array_equal(gan.generate(10, seed=3), gan.generate(10, seed=4))
+    assert gan.generate(300, seed=0, batch_size=128).shape == (300, 2)
+
+
+def test_saved_gan_reproduces_samples_and_resumes_training(tmp_path):
+    gan = _toy_gan()
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), _adam(), loss="hinge", d_steps=2)
+    ds = tf.data.Dataset.from_tensor_slices(POINTS).batch(16)
+    gan.fit(ds, epochs=1, verbose=0)
+    path = tmp_path / "gan.keras"
+    gan.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_array_equal(loaded.generate(8, seed=5), gan.generate(8, seed=5))
+    assert loaded.loss_name == "hinge" and loaded.d_steps == 2
+    assert float(loaded.d_optimizer.beta_1) == 0.5
+    assert int(loaded.g_optimizer.iterations) == 4 and int(loaded.d_optimizer.iterations) == 8
+    for a, b in zip(loaded.d_optimizer.variables, gan.d_optimizer.variables, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())  # Adam moments restored
+    loaded.fit(ds, epochs=1, verbose=0)
+    assert int(loaded.g_optimizer.iterations) == 8
