@@ -10,8 +10,18 @@ import os
 # setdefault: a user who chose a level keeps it. This must run before TensorFlow is imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from aegan_tf import callbacks, config, data, latent, losses, models, viz
+from aegan_tf import callbacks, config, data, latent, losses, metrics, models, viz
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "callbacks", "config", "data", "latent", "losses", "models", "viz"]
+__all__ = [
+    "__version__",
+    "callbacks",
+    "config",
+    "data",
+    "latent",
+    "losses",
+    "metrics",
+    "models",
+    "viz",
+]

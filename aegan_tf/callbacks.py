@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from pathlib import Path
 
+import imageio.v3 as imageio
 import keras
+import numpy as np
 from tqdm.std import tqdm
+
+from aegan_tf._validation import check_positive_int
+from aegan_tf.viz import image_grid
 
 
 class EpochProgressBar(keras.callbacks.Callback):
@@ -44,3 +51,131 @@ class EpochProgressBar(keras.callbacks.Callback):
         seconds = time.perf_counter() - self._start
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in self._last_logs.items())
         print(f"{self.description}: {self._epochs_done} epochs in {seconds:.1f} s; {metrics}")
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """The generator's images for one fixed batch of noise, at the end of every epoch.
+
+    Fixed noise makes the grids comparable: the same cell shows the same ``z`` as the
+    generator learns. Each grid is saved as a PNG frame in ``frames_dir`` (if given; the
+    paths are in :attr:`frames`, ready for :func:`frames_to_gif`) and shown in a notebook
+    every ``show_every`` epochs (if given). A frame is also made before the first epoch.
+    Works with :class:`aegan_tf.models.GAN` (it uses ``sample_noise`` and ``generator``).
+    """
+
+    def __init__(
+        self,
+        n: int = 36,
+        ncols: int = 6,
+        seed: int = 0,
+        value_range: tuple[float, float] = (-1.0, 1.0),
+        frames_dir: str | os.PathLike | None = None,
+        show_every: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.n = check_positive_int(n, "n")
+        self.ncols = check_positive_int(ncols, "ncols")
+        self.seed = seed
+        self.value_range = value_range
+        self.frames_dir = Path(frames_dir) if frames_dir is not None else None
+        self.show_every = (
+            None if show_every is None else check_positive_int(show_every, "show_every")
+        )
+        self.frames: list[Path] = []
+        self.epochs_seen = 0  # across fit() calls, so a resumed run continues the numbering
+
+    def on_train_begin(self, logs=None) -> None:
+        self._noise = self.model.sample_noise(self.n, self.seed)
+        if self.frames_dir is not None:
+            self.frames_dir.mkdir(parents=True, exist_ok=True)
+        if self.epochs_seen == 0:
+            self._render(0)
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        self.epochs_seen += 1
+        self._render(self.epochs_seen)
+
+    def _render(self, number: int):
+        images = self.model.generator(self._noise, training=False)
+        fig = image_grid(images, self.ncols, self.value_range, title=f"epoch {number}")
+        if self.frames_dir is not None:
+            path = self.frames_dir / f"epoch_{number:04d}.png"
+            fig.savefig(path, dpi=80)
+            self.frames.append(path)
+        if self.show_every and number > 0 and number % self.show_every == 0:
+            _display(fig)
+
+
+def _display(fig) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # not in IPython: nothing to show on
+        return
+    display(fig)
+
+
+def frames_to_gif(
+    frames: list[str | os.PathLike], path: str | os.PathLike, fps: float = 4.0, hold_last: float = 4
+) -> Path:
+    """Write the PNG ``frames`` (all the same size) as an animated GIF that loops forever.
+
+    Each frame shows for ``1 / fps`` seconds, the last one ``1 + hold_last`` times longer so
+    the final result stays on screen a moment.
+    """
+    if not frames:
+        raise ValueError("frames is empty: was the SampleGrid given a frames_dir?")
+    if fps <= 0 or hold_last < 0:
+        raise ValueError(f"need fps > 0 and hold_last >= 0, got {fps} and {hold_last}.")
+    images = [imageio.imread(f) for f in frames]
+    shapes = {im.shape for im in images}
+    if len(shapes) != 1:
+        raise ValueError(f"frames must all have one size, got {sorted(shapes)}.")
+    frame_ms = 1000 / fps
+    durations = [frame_ms] * (len(images) - 1) + [frame_ms * (1 + hold_last)]
+    path = Path(path)
+    imageio.imwrite(path, np.stack(images), duration=durations, loop=0)
+    return path
+
+
+class PointCloudSnapshots(keras.callbacks.Callback):
+    """For a GAN on 2-D points: generated points and ``D`` over a grid, every ``every`` epochs.
+
+    Each snapshot is a dict with ``epoch``, ``fake`` (``(n, 2)``, for fixed noise) and
+    ``d_grid`` (``(resolution, resolution)``, :meth:`GAN.discriminate` on a grid over
+    ``extent``, row 0 at the bottom), for :func:`aegan_tf.viz.point_cloud_snapshots`. The
+    first is taken before training.
+    """
+
+    def __init__(
+        self,
+        every: int = 1,
+        n: int = 1000,
+        extent: tuple[float, float] = (-3.0, 3.0),
+        resolution: int = 80,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        self.every = check_positive_int(every, "every")
+        self.n = check_positive_int(n, "n")
+        self.extent = extent
+        self.resolution = check_positive_int(resolution, "resolution")
+        self.seed = seed
+        self.snapshots: list[dict] = []
+        self.epochs_seen = 0
+        axis = np.linspace(extent[0], extent[1], self.resolution, dtype=np.float32)
+        xx, yy = np.meshgrid(axis, axis)  # yy increases with the row: row 0 at the bottom
+        self.grid = np.stack([xx.ravel(), yy.ravel()], axis=1)  # (resolution**2, 2)
+
+    def on_train_begin(self, logs=None) -> None:
+        if self.epochs_seen == 0:
+            self._take()
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        self.epochs_seen += 1
+        if self.epochs_seen % self.every == 0:
+            self._take()
+
+    def _take(self) -> None:
+        d_grid = self.model.discriminate(self.grid).reshape(self.resolution, self.resolution)
+        fake = self.model.generate(self.n, seed=self.seed)
+        self.snapshots.append({"epoch": self.epochs_seen, "fake": fake, "d_grid": d_grid})

@@ -122,6 +122,26 @@ def make_dataset(
     return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
 
 
+def ring_of_gaussians(
+    n: int, modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A 2-D toy data set: ``n`` points from ``modes`` Gaussians evenly spaced on a circle.
+
+    The classic test of mode collapse (Metz et al. 2017, "Unrolled GANs"). Returns
+    ``points`` float32 ``(n, 2)`` and ``centers`` float32 ``(modes, 2)``; each point picks a
+    mode uniformly at random and adds isotropic noise of standard deviation ``std``.
+    """
+    n = check_positive_int(n, "n")
+    modes = check_positive_int(modes, "modes")
+    if radius <= 0 or std <= 0:
+        raise ValueError(f"radius and std must be > 0, got {radius} and {std}.")
+    angles = 2 * np.pi * np.arange(modes) / modes
+    centers = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)  # (modes, 2)
+    rng = np.random.default_rng(seed)
+    points = centers[rng.integers(modes, size=n)] + std * rng.standard_normal((n, 2))
+    return points.astype(np.float32), centers.astype(np.float32)
+
+
 def _check_value_range_arg(value_range: tuple[float, float]) -> tuple[float, float]:
     try:
         pair = tuple(float(v) for v in value_range)

@@ -189,3 +189,47 @@ def interpolation_strip(
     """
     rows = {method: decoder(interpolate(start, end, steps, method)) for method in methods}
     return image_rows(rows, n=steps, value_range=value_range)
+
+
+def point_cloud_snapshots(
+    snapshots: list[dict],
+    real: Any,
+    extent: tuple[float, float] = (-3.0, 3.0),
+    ncols: int = 4,
+    probability: bool = True,
+    cell_size: float = 3.0,
+) -> Figure:
+    """Panels of a 2-D GAN's training: real points, generated points, and ``D`` behind them.
+
+    ``snapshots``: dicts with ``epoch``, ``fake`` ``(n, 2)`` and ``d_grid`` ``(R, R)`` (from
+    :class:`aegan_tf.callbacks.PointCloudSnapshots`). ``probability``: ``D`` is a
+    probability, drawn on a fixed 0–1 scale; otherwise a raw score, scaled per panel.
+    """
+    if not snapshots:
+        raise ValueError("snapshots is empty.")
+    real = _to_numpy(real)
+    if real.ndim != 2 or real.shape[1] != 2:
+        raise ValueError(f"real must have shape (N, 2), got {real.shape}.")
+    ncols = min(check_positive_int(ncols, "ncols"), len(snapshots))
+    nrows = -(-len(snapshots) // ncols)
+    fig = _figure((cell_size * ncols + 0.8, cell_size * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    lo, hi = extent
+    for ax, snap in zip(axes.flat, snapshots, strict=False):
+        grid = snap["d_grid"]
+        limits = (0.0, 1.0) if probability else (float(grid.min()), float(grid.max()))
+        field = ax.imshow(grid, origin="lower", extent=(lo, hi, lo, hi), cmap="RdBu",
+                          vmin=limits[0], vmax=limits[1], alpha=0.7)  # fmt: skip
+        ax.scatter(real[:, 0], real[:, 1], s=2, c="black", alpha=0.3, label="real")
+        fake = snap["fake"]
+        ax.scatter(fake[:, 0], fake[:, 1], s=2, c="darkorange", alpha=0.6, label="generated")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(snap.get("title", f"epoch {snap['epoch']}"))
+    for ax in axes.flat[len(snapshots) :]:
+        ax.axis("off")
+    axes.flat[0].legend(loc="lower left", fontsize=7, markerscale=4)
+    fig.colorbar(field, ax=axes, shrink=0.8, label="D(x)" if probability else "critic score")
+    return fig

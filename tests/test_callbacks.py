@@ -1,8 +1,20 @@
+import imageio.v3 as iio
+import keras
 import numpy as np
+import pytest
 
 from aegan_tf import losses
-from aegan_tf.callbacks import EpochProgressBar
-from aegan_tf.models import Autoencoder, build_dense_decoder, build_dense_encoder
+from aegan_tf.callbacks import EpochProgressBar, PointCloudSnapshots, SampleGrid, frames_to_gif
+from aegan_tf.models import (
+    GAN,
+    Autoencoder,
+    build_dcgan_discriminator,
+    build_dcgan_generator,
+    build_dense_decoder,
+    build_dense_encoder,
+    build_mlp_discriminator,
+    build_mlp_generator,
+)
 
 
 def test_progress_bar_counts_epochs_and_shows_the_loss(capsys):
@@ -16,3 +28,65 @@ def test_progress_bar_counts_epochs_and_shows_the_loss(capsys):
     assert "dense: 100%" in captured.err and "3/3" in captured.err and "loss=" in captured.err
     lines = captured.out.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("dense: 3 epochs in ") and "; loss " in lines[0]
+
+
+def _toy_gan():
+    keras.utils.set_random_seed(0)
+    gan = GAN(build_mlp_generator(4, 2, (8,)), build_mlp_discriminator(2, (8,)), seed=0)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    return gan
+
+
+def _tiny_image_gan():
+    keras.utils.set_random_seed(0)
+    gan = GAN(
+        build_dcgan_generator(4, filters=(8, 4, 4)), build_dcgan_discriminator(filters=(4, 4))
+    )
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    return gan
+
+
+def test_sample_grid_writes_one_frame_per_epoch_and_a_gif(tmp_path):
+    gan = _tiny_image_gan()
+    grid = SampleGrid(n=4, ncols=2, frames_dir=tmp_path / "frames")
+    images = np.zeros((16, 28, 28, 1), np.float32)
+    gan.fit(images, batch_size=8, epochs=2, verbose=0, callbacks=[grid])
+    gan.fit(images, batch_size=8, epochs=1, verbose=0, callbacks=[grid])  # resumed: continues
+    assert [p.name for p in grid.frames] == [f"epoch_000{i}.png" for i in range(4)]
+    gif = frames_to_gif(grid.frames, tmp_path / "training.gif", fps=5, hold_last=2)
+    frames = iio.imread(gif, index=None)
+    assert frames.shape[0] == 4 and frames.shape[1:3] == iio.imread(grid.frames[0]).shape[:2]
+    durations = [iio.immeta(gif, index=i)["duration"] for i in range(4)]
+    assert durations == [200, 200, 200, 600]
+
+
+def test_sample_grid_uses_the_same_noise_every_epoch():
+    gan = _tiny_image_gan()
+    grid = SampleGrid(n=4)
+    gan.fit(
+        np.zeros((8, 28, 28, 1), np.float32), batch_size=8, epochs=1, verbose=0, callbacks=[grid]
+    )
+    np.testing.assert_array_equal(grid._noise, gan.sample_noise(4, seed=0))
+
+
+def test_frames_to_gif_rejects_empty_or_mixed_frames(tmp_path):
+    with pytest.raises(ValueError, match="frames_dir"):
+        frames_to_gif([], tmp_path / "x.gif")
+    iio.imwrite(tmp_path / "a.png", np.zeros((4, 4, 3), np.uint8))
+    iio.imwrite(tmp_path / "b.png", np.zeros((5, 4, 3), np.uint8))
+    with pytest.raises(ValueError, match="one size"):
+        frames_to_gif([tmp_path / "a.png", tmp_path / "b.png"], tmp_path / "x.gif")
+
+
+def test_point_cloud_snapshots_every_k_epochs():
+    gan = _toy_gan()
+    snaps = PointCloudSnapshots(every=2, n=50, extent=(-2.0, 2.0), resolution=10)
+    points = np.random.default_rng(0).normal(size=(32, 2)).astype(np.float32)
+    gan.fit(points, batch_size=16, epochs=4, verbose=0, callbacks=[snaps])
+    assert [s["epoch"] for s in snaps.snapshots] == [0, 2, 4]
+    last = snaps.snapshots[-1]
+    assert last["fake"].shape == (50, 2) and last["d_grid"].shape == (10, 10)
+    assert ((last["d_grid"] > 0) & (last["d_grid"] < 1)).all()  # probabilities
+    # row 0 of the grid is the bottom (y = -2), column 0 the left (x = -2)
+    np.testing.assert_allclose(snaps.grid[0], [-2.0, -2.0])
+    np.testing.assert_allclose(snaps.grid[10], [-2.0, -2.0 + 4 / 9], rtol=1e-6)

@@ -128,3 +128,14 @@ def test_make_dataset_rejects_bad_images_with_both_shapes():
         data.make_dataset(np.zeros((10, 28, 28, 1), np.float32), labels=np.zeros(9))
     with pytest.raises(TypeError, match="batch_size must be an int"):
         data.make_dataset(np.zeros((10, 28, 28, 1), np.float32), batch_size=8.0)
+
+
+def test_ring_of_gaussians_geometry_and_determinism():
+    points, centers = data.ring_of_gaussians(5000, modes=8, radius=2.0, std=0.05, seed=3)
+    assert points.shape == (5000, 2) and centers.shape == (8, 2) and points.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(centers, axis=1), 2.0, rtol=1e-6)
+    nearest = np.linalg.norm(points[:, None] - centers[None], axis=-1).min(axis=1)
+    assert nearest.mean() == pytest.approx(0.05 * np.sqrt(np.pi / 2), rel=0.05)  # Rayleigh mean
+    np.testing.assert_array_equal(points, data.ring_of_gaussians(5000, seed=3)[0])
+    with pytest.raises(ValueError, match="radius and std"):
+        data.ring_of_gaussians(10, std=0.0)

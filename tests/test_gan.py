@@ -140,3 +140,26 @@ def test_saved_gan_reproduces_samples_and_resumes_training(tmp_path):
         np.testing.assert_array_equal(a.numpy(), b.numpy())  # Adam moments restored
     loaded.fit(ds, epochs=1, verbose=0)
     assert int(loaded.g_optimizer.iterations) == 8
+
+
+def test_discriminate_reports_probabilities_or_raw_scores():
+    gan = _toy_gan()
+    raw = gan.discriminate(POINTS, batch_size=16)  # before compile: raw scores
+    assert raw.shape == (64,) and (raw < 0).any()
+    gan.compile(_adam(), _adam())
+    probs = gan.discriminate(POINTS, batch_size=16)
+    np.testing.assert_allclose(probs, 1 / (1 + np.exp(-raw)), rtol=1e-5)
+
+
+def test_label_smoothing_changes_the_discriminator_loss():
+    from aegan_tf import losses
+
+    zeros = tf.zeros((4, 1))
+    smoothed = losses.minimax_discriminator_loss(zeros + 5.0, zeros, label_smoothing=0.1)
+    plain = losses.minimax_discriminator_loss(zeros + 5.0, zeros)
+    # a confident real logit of 5 costs more with target 0.9: 0.1 * softplus(5) more
+    assert float(smoothed - plain) == pytest.approx(
+        0.1 * (np.log1p(np.exp(5)) - np.log1p(np.exp(-5))), rel=1e-4
+    )
+    with pytest.raises(ValueError, match="label_smoothing"):
+        losses.minimax_discriminator_loss(zeros, zeros, label_smoothing=1.0)

@@ -71,3 +71,16 @@ def test_figures_reject_flat_images():
 
 def test_keras_tensors_are_accepted():
     assert _images_shown(viz.image_grid(keras.ops.convert_to_tensor(IMAGES[:3]))) == 3
+
+
+def test_point_cloud_snapshots_draws_one_panel_per_snapshot():
+    real = np.random.default_rng(0).normal(size=(100, 2))
+    snaps = [
+        {"epoch": e, "fake": real[:20] * 0.1 * e, "d_grid": np.full((5, 5), 0.5)} for e in range(3)
+    ]
+    fig = viz.point_cloud_snapshots(snaps, real, ncols=2)
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["epoch 0", "epoch 1", "epoch 2"]
+    assert all(len(ax.collections) == 2 for ax in panels)  # real and generated points
+    with pytest.raises(ValueError, match=r"\(N, 2\)"):
+        viz.point_cloud_snapshots(snaps, np.zeros((5, 3)))

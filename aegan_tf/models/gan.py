@@ -70,6 +70,7 @@ class GAN(keras.Model):
         self.discriminator = discriminator
         self.latent_dim = int(generator.input_shape[-1])
         self.seed = seed
+        self.loss_name: str | None = None  # set by compile
         self.noise_seeds = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -162,6 +163,15 @@ class GAN(keras.Model):
     def _shown(self, logits):
         logits = tf.cast(logits, tf.float32)
         return tf.sigmoid(logits) if self.loss_name in _PROBABILITY_LOSSES else logits
+
+    def discriminate(self, x, batch_size: int = 1024) -> np.ndarray:
+        """``D(x)`` as ``fit`` logs it, shape ``(N,)``: a probability for the ``nonsaturating``
+        and ``minimax`` losses, the raw score for the others (and before ``compile``)."""
+        scores = []
+        for i in range(0, len(x), batch_size):
+            logits = self.discriminator(x[i : i + batch_size], training=False)
+            scores.append(keras.ops.convert_to_numpy(self._shown(logits)).reshape(-1))
+        return np.concatenate(scores)
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
