@@ -48,6 +48,19 @@ def check_images(
         )
 
 
+def check_examples(x: Any, name: str = "examples") -> None:
+    """Check that ``x`` is a float batch ``(N, ...)`` with at least one feature axis."""
+    shape = _shape_of(x)
+    if len(shape) < 2:
+        raise ValueError(
+            f"{name} must be a batch (N, ...) such as images (N, H, W, C) or points (N, D), "
+            f"got shape {shape}."
+        )
+    dtype = _dtype_name(x)
+    if "float" not in dtype:
+        raise TypeError(f"{name} must be floating point (float32), got dtype {dtype}.")
+
+
 def check_value_range(
     x: np.ndarray, value_range: tuple[float, float], name: str = "images"
 ) -> None:

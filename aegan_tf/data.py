@@ -19,7 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf import config
-from aegan_tf._validation import check_images, check_positive_int
+from aegan_tf._validation import check_examples, check_positive_int
 
 DATASETS = ("mnist", "fashion_mnist")
 SPLITS = ("train", "test")
@@ -93,29 +93,30 @@ def load(
 
 
 def make_dataset(
-    images: np.ndarray,
+    examples: np.ndarray,
     batch_size: int = 128,
     shuffle: bool = True,
     seed: int = 0,
     labels: np.ndarray | None = None,
     drop_remainder: bool = False,
 ) -> tf.data.Dataset:
-    """A batched, prefetched ``tf.data.Dataset`` of ``images`` (and ``labels`` if given).
+    """A batched, prefetched ``tf.data.Dataset`` of ``examples`` (and ``labels`` if given).
 
-    Elements are ``(B, H, W, C)`` float32 batches, or ``(images, labels)`` pairs. With
-    ``shuffle``, the order changes every epoch, repeatably for a given ``seed``.
+    ``examples`` are float images ``(N, H, W, C)``, or any float batch ``(N, ...)`` such as
+    2-D points ``(N, 2)``. Elements are batches ``(B, ...)``, or ``(examples, labels)``
+    pairs. With ``shuffle``, the order changes every epoch, repeatably for a given ``seed``.
     """
-    check_images(images)
+    check_examples(examples)
     batch_size = check_positive_int(batch_size, "batch_size")
-    n = int(images.shape[0])
+    n = int(examples.shape[0])
     if drop_remainder and batch_size > n:
         raise ValueError(
-            f"batch_size ({batch_size}) is larger than the number of images ({n}) "
+            f"batch_size ({batch_size}) is larger than the number of examples ({n}) "
             "and drop_remainder=True would leave no batch."
         )
     if labels is not None and len(labels) != n:
-        raise ValueError(f"labels must have one entry per image ({n}), got {len(labels)}.")
-    elements = images if labels is None else (images, labels)
+        raise ValueError(f"labels must have one entry per example ({n}), got {len(labels)}.")
+    elements = examples if labels is None else (examples, labels)
     ds = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:
         ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)

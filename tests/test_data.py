@@ -117,14 +117,19 @@ def test_make_dataset_batches_and_shuffles_repeatably():
     assert isinstance(ds, tf.data.Dataset)
 
 
-def test_make_dataset_rejects_bad_images_with_both_shapes():
-    with pytest.raises(ValueError, match=r"\(N, H, W, C\), got shape \(10, 784\)"):
-        data.make_dataset(np.zeros((10, 784), np.float32))
+def test_make_dataset_takes_points_too():
+    points, _ = data.ring_of_gaussians(100)
+    assert next(iter(data.make_dataset(points, 32))).shape == (32, 2)
+
+
+def test_make_dataset_rejects_bad_input_with_its_shape_or_dtype():
+    with pytest.raises(ValueError, match=r"batch \(N, \.\.\.\).*got shape \(784,\)"):
+        data.make_dataset(np.zeros(784, np.float32))
     with pytest.raises(TypeError, match="uint8"):
         data.make_dataset(np.zeros((10, 28, 28, 1), np.uint8))
     with pytest.raises(ValueError, match="no batch"):
         data.make_dataset(np.zeros((10, 28, 28, 1), np.float32), 32, drop_remainder=True)
-    with pytest.raises(ValueError, match="one entry per image"):
+    with pytest.raises(ValueError, match="one entry per example"):
         data.make_dataset(np.zeros((10, 28, 28, 1), np.float32), labels=np.zeros(9))
     with pytest.raises(TypeError, match="batch_size must be an int"):
         data.make_dataset(np.zeros((10, 28, 28, 1), np.float32), batch_size=8.0)

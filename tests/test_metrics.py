@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from aegan_tf.data import ring_of_gaussians
-from aegan_tf.metrics import mode_coverage
+from aegan_tf.metrics import mode_coverage, nearest_neighbours
 
 
 def test_real_ring_samples_cover_every_mode():
@@ -28,3 +28,21 @@ def test_bad_arguments():
         mode_coverage(np.zeros((5, 2)), centers, std=0.0)
     with pytest.raises(ValueError, match="empty"):
         mode_coverage(np.zeros((0, 2)), centers, std=0.1)
+
+
+def test_nearest_neighbours_finds_copies_and_true_distances():
+    rng = np.random.default_rng(0)
+    train = rng.random((50, 4, 4, 1)).astype(np.float32)
+    copies = train[[7, 3, 41]]
+    distances, indices = nearest_neighbours(copies, train, batch_size=2)
+    assert indices.tolist() == [7, 3, 41] and np.allclose(distances, 0.0, atol=1e-6)
+    queries = rng.random((20, 4, 4, 1)).astype(np.float32)
+    distances, indices = nearest_neighbours(queries, train)
+    brute = np.linalg.norm(queries.reshape(20, 1, -1) - train.reshape(1, 50, -1), axis=-1)
+    np.testing.assert_array_equal(indices, brute.argmin(axis=1))
+    np.testing.assert_allclose(distances, brute.min(axis=1), rtol=1e-6)
+
+
+def test_nearest_neighbours_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="same example shape"):
+        nearest_neighbours(np.zeros((2, 4, 4, 1), np.float32), np.zeros((3, 5, 5, 1), np.float32))

@@ -1,5 +1,6 @@
 """Measures of generated samples."""
 
-from aegan_tf.metrics.coverage import mode_coverage
+from aegan_tf.metrics.coverage import ModeCoverage, mode_coverage
+from aegan_tf.metrics.nearest import nearest_neighbours
 
-__all__ = ["mode_coverage"]
+__all__ = ["ModeCoverage", "mode_coverage", "nearest_neighbours"]
