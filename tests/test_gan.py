@@ -163,3 +163,18 @@ def test_label_smoothing_changes_the_discriminator_loss():
     )
     with pytest.raises(ValueError, match="label_smoothing"):
         losses.minimax_discriminator_loss(zeros, zeros, label_smoothing=1.0)
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision_training_step(policy):
+    keras.config.set_dtype_policy(policy)
+    try:
+        gan = _toy_gan()
+        gan.compile(_adam(), _adam())
+        logs = gan.train_on_batch(POINTS, return_dict=True)
+        scaled = isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+        assert scaled == (policy == "mixed_float16")  # float16 needs loss scaling
+        assert all(np.isfinite(v) for v in logs.values())
+        assert gan.generate(4).dtype == np.float32  # outputs stay float32
+    finally:
+        keras.config.set_dtype_policy("float32")

@@ -6,10 +6,11 @@ import keras
 from keras import layers
 
 from aegan_tf._validation import check_images
+from aegan_tf.models.composed import ComposedModel
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
-class Autoencoder(keras.Model):
+class Autoencoder(ComposedModel):
     """An encoder and a decoder trained end to end with ``compile()`` / ``fit()``.
 
     The training target is the (clean) input itself, so ``fit`` takes images alone::
@@ -26,6 +27,8 @@ class Autoencoder(keras.Model):
             with the clean input.
     """
 
+    NETWORKS = ("encoder", "decoder")
+
     def __init__(
         self,
         encoder: keras.Model,
@@ -34,9 +37,7 @@ class Autoencoder(keras.Model):
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        for role, net in (("encoder", encoder), ("decoder", decoder)):
-            if not isinstance(net, keras.Model):
-                raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}.")
+        self._set_networks(encoder=encoder, decoder=decoder)
         image_shape, code_shape = tuple(encoder.input_shape[1:]), tuple(encoder.output_shape[1:])
         if tuple(decoder.input_shape[1:]) != code_shape:
             raise ValueError(
@@ -52,13 +53,10 @@ class Autoencoder(keras.Model):
             raise TypeError(f"noise_stddev must be a number, got {noise_stddev!r}.")
         if noise_stddev < 0:
             raise ValueError(f"noise_stddev must be >= 0, got {noise_stddev}.")
-        self.encoder = encoder
-        self.decoder = decoder
         self.noise_stddev = float(noise_stddev)
         self.image_shape = image_shape
         self.latent_dim = code_shape[-1]
         self.input_noise = layers.GaussianNoise(self.noise_stddev) if noise_stddev > 0 else None
-        self.built = True  # its networks are built; nothing is created at the first call
 
     def call(self, x, training: bool = False):
         """Reconstruct ``x``: ``(N, H, W, C)`` -> ``(N, H, W, C)``; noise only if training."""
@@ -81,17 +79,5 @@ class Autoencoder(keras.Model):
         """Compiled metrics, with the input as target when no ``y`` is given."""
         return super().compute_metrics(x, x if y is None else y, y_pred, sample_weight)
 
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "encoder": keras.saving.serialize_keras_object(self.encoder),
-            "decoder": keras.saving.serialize_keras_object(self.decoder),
-            "noise_stddev": self.noise_stddev,
-        }
-
-    @classmethod
-    def from_config(cls, config: dict) -> Autoencoder:
-        config = dict(config)
-        for role in ("encoder", "decoder"):
-            config[role] = keras.saving.deserialize_keras_object(config[role])
-        return cls(**config)
+    def settings(self) -> dict:
+        return {"noise_stddev": self.noise_stddev}

@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from aegan_tf import losses
 from aegan_tf._validation import check_positive_int
+from aegan_tf.models.composed import ComposedModel
 
 GAN_LOSSES: dict[str, tuple[Callable, Callable]] = {
     "nonsaturating": (losses.minimax_discriminator_loss, losses.nonsaturating_generator_loss),
@@ -24,7 +25,7 @@ _PROBABILITY_LOSSES = ("nonsaturating", "minimax")  # D's output is a logit of a
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
-class GAN(keras.Model):
+class GAN(ComposedModel):
     """A generator ``G: z -> x`` and a discriminator ``D: x -> logit``, trained with ``fit``.
 
     Each ``train_step`` takes a batch of real examples ``(B, ...)`` and makes ``d_steps``
@@ -45,13 +46,13 @@ class GAN(keras.Model):
         seed: seeds the noise drawn during training.
     """
 
+    NETWORKS = ("generator", "discriminator")
+
     def __init__(
         self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None, **kwargs
     ) -> None:
         super().__init__(**kwargs)
-        for role, net in (("generator", generator), ("discriminator", discriminator)):
-            if not isinstance(net, keras.Model):
-                raise TypeError(f"{role} must be a keras.Model, got {type(net).__name__}.")
+        self._set_networks(generator=generator, discriminator=discriminator)
         if len(generator.input_shape) != 2:
             raise ValueError(
                 f"generator input must be noise (N, latent_dim), got {generator.input_shape}."
@@ -66,8 +67,6 @@ class GAN(keras.Model):
                 f"discriminator must output one logit per example, (N, 1); got "
                 f"{discriminator.output_shape}."
             )
-        self.generator = generator
-        self.discriminator = discriminator
         self.latent_dim = int(generator.input_shape[-1])
         self.seed = seed
         self.loss_name: str | None = None  # set by compile
@@ -76,7 +75,6 @@ class GAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
-        self.built = True  # its networks are built; nothing is created at the first call
 
     def compile(
         self,
@@ -214,20 +212,8 @@ class GAN(keras.Model):
              for i in range(0, n, batch_size)]
         )  # fmt: skip
 
-    def get_config(self) -> dict:
-        return {
-            **super().get_config(),
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config: dict) -> GAN:
-        config = dict(config)
-        for role in ("generator", "discriminator"):
-            config[role] = keras.saving.deserialize_keras_object(config[role])
-        return cls(**config)
+    def settings(self) -> dict:
+        return {"seed": self.seed}
 
     def get_compile_config(self) -> dict:
         """What ``compile`` was given, so that ``load_model`` can compile again and resume."""
