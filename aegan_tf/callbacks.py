@@ -13,6 +13,7 @@ import numpy as np
 from tqdm.std import tqdm
 
 from aegan_tf._validation import check_positive_int
+from aegan_tf.metrics import extract_features, fid, kid
 from aegan_tf.viz import image_grid
 
 
@@ -179,3 +180,49 @@ class PointCloudSnapshots(keras.callbacks.Callback):
         d_grid = self.model.discriminate(self.grid).reshape(self.resolution, self.resolution)
         fake = self.model.generate(self.n, seed=self.seed)
         self.snapshots.append({"epoch": self.epochs_seen, "fake": fake, "d_grid": d_grid})
+
+
+class QualityMetrics(keras.callbacks.Callback):
+    """FID and KID of a GAN's samples for fixed noise, every ``every`` epochs, into ``History``.
+
+    The real set's features are computed once. Each measured epoch adds ``fid``, ``kid``
+    (its mean over subsets) and ``metric_seconds`` (the time the measuring took) to the
+    epoch's logs; other epochs log NaN, so that every ``history.history`` list has one
+    entry per epoch. ``wall_seconds`` (training time since the first ``fit``, measuring
+    excluded) is logged every epoch, to plot quality against time.
+    """
+
+    def __init__(
+        self,
+        real_images: np.ndarray,
+        every: int = 1,
+        n: int = 1000,
+        seed: int = 0,
+        value_range: tuple[float, float] = (-1.0, 1.0),
+    ) -> None:
+        super().__init__()
+        self.every = check_positive_int(every, "every")
+        self.n = check_positive_int(n, "n")
+        self.seed = seed
+        self.value_range = value_range
+        self.real_features = extract_features(real_images, value_range)
+        self.epochs_seen = 0
+        self._train_seconds = 0.0
+        self._epoch_start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs=None) -> None:
+        self._epoch_start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        self._train_seconds += time.perf_counter() - self._epoch_start
+        self.epochs_seen += 1
+        logs = logs if logs is not None else {}
+        logs["wall_seconds"] = self._train_seconds
+        logs["fid"] = logs["kid"] = logs["metric_seconds"] = float("nan")
+        if self.epochs_seen % self.every == 0:
+            start = time.perf_counter()
+            samples = self.model.generate(self.n, seed=self.seed)
+            fake = extract_features(samples, self.value_range)
+            logs["fid"] = fid(self.real_features, fake)
+            logs["kid"] = kid(self.real_features, fake, seed=self.seed)[0]
+            logs["metric_seconds"] = time.perf_counter() - start

@@ -90,3 +90,18 @@ def test_point_cloud_snapshots_every_k_epochs():
     # row 0 of the grid is the bottom (y = -2), column 0 the left (x = -2)
     np.testing.assert_allclose(snaps.grid[0], [-2.0, -2.0])
     np.testing.assert_allclose(snaps.grid[10], [-2.0, -2.0 + 4 / 9], rtol=1e-6)
+
+
+def test_quality_metrics_logs_fid_and_kid_into_the_history():
+    from aegan_tf import data
+    from aegan_tf.callbacks import QualityMetrics
+
+    real, _ = data.load("mnist", "test", value_range=(-1.0, 1.0), limit=64)
+    gan = _tiny_image_gan()
+    quality = QualityMetrics(real, every=2, n=32)
+    history = gan.fit(real, batch_size=32, epochs=4, verbose=0, callbacks=[quality])
+    fids = history.history["fid"]
+    assert len(fids) == 4 and np.isnan(fids[0]) and np.isnan(fids[2])
+    assert fids[1] > 0 and fids[3] > 0 and np.isfinite(history.history["kid"][3])
+    seconds = history.history["wall_seconds"]
+    assert len(seconds) == 4 and bool(np.all(np.diff(seconds) > 0))

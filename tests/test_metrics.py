@@ -46,3 +46,141 @@ def test_nearest_neighbours_finds_copies_and_true_distances():
 def test_nearest_neighbours_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="same example shape"):
         nearest_neighbours(np.zeros((2, 4, 4, 1), np.float32), np.zeros((3, 5, 5, 1), np.float32))
+
+
+# --- FID, KID, precision/recall, classifier metrics ----------------------------------------
+
+from aegan_tf import data  # noqa: E402
+from aegan_tf.metrics import (  # noqa: E402
+    FeatureNetworkUnavailableError,
+    class_report,
+    extract_features,
+    fid,
+    frechet_distance,
+    kid,
+    model_card,
+    precision_recall,
+)
+from aegan_tf.metrics import train_feature_network as trainer  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def test_digits():
+    images, labels = data.load("mnist", "test", value_range=(-1.0, 1.0), source="offline")
+    return images, labels
+
+
+@pytest.fixture(scope="module")
+def test_features(test_digits):
+    return extract_features(test_digits[0])
+
+
+def test_shipped_classifier_loads_offline_and_matches_its_card(test_digits, monkeypatch):
+    monkeypatch.setenv("AEGAN_OFFLINE", "1")
+    images, labels = test_digits
+    from aegan_tf.metrics import class_probabilities
+
+    accuracy = float((class_probabilities(images).argmax(axis=1) == labels).mean())
+    card = model_card()
+    assert accuracy == pytest.approx(card["held_out_accuracy"], abs=1e-3)
+    assert accuracy > 0.95
+    from aegan_tf.metrics.features import WEIGHTS_PATH
+
+    assert WEIGHTS_PATH.stat().st_size < 1_000_000
+
+
+def test_features_have_the_documented_shape(test_features):
+    assert test_features.shape == (1000, 64) and np.isfinite(test_features).all()
+
+
+def test_fid_of_a_set_with_itself_is_zero_and_fid_is_symmetric(test_features):
+    assert fid(test_features, test_features) == pytest.approx(0.0, abs=1e-6)
+    a, b = test_features[:500], test_features[500:]
+    assert fid(a, b) == pytest.approx(fid(b, a), rel=1e-6)
+    assert fid(a, b) > 0
+
+
+def test_frechet_distance_matches_the_closed_form():
+    # diagonal covariances: ||mu1 - mu2||^2 + sum (sqrt(s1) - sqrt(s2))^2
+    mu1, mu2 = np.array([0.0, 1.0, 2.0]), np.array([1.0, 1.0, 0.0])
+    s1, s2 = np.array([1.0, 4.0, 9.0]), np.array([4.0, 1.0, 1.0])
+    expected = 1 + 0 + 4 + (1 - 2) ** 2 + (2 - 1) ** 2 + (3 - 1) ** 2
+    assert frechet_distance(mu1, np.diag(s1), mu2, np.diag(s2)) == pytest.approx(expected)
+    # full covariances: against scipy's general matrix square root
+    from scipy.linalg import sqrtm
+
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(5, 5)), rng.normal(size=(5, 5))
+    c1, c2 = a @ a.T + 0.1 * np.eye(5), b @ b.T + 0.1 * np.eye(5)
+    reference = np.trace(c1 + c2 - 2 * np.real(sqrtm(c1 @ c2)))
+    assert frechet_distance(np.zeros(5), c1, np.zeros(5), c2) == pytest.approx(reference, rel=1e-6)
+
+
+def test_fid_between_gaussian_feature_sets_matches_the_closed_form():
+    rng = np.random.default_rng(1)
+    shift = np.array([3.0, 0.0, 4.0, 0.0])
+    x = rng.normal(size=(20000, 4))
+    y = rng.normal(size=(20000, 4)) * 2.0 + shift
+    # ||mu||^2 + sum (1 - 2)^2 = 25 + 4
+    assert fid(x, y) == pytest.approx(29.0, rel=0.02)
+
+
+def test_fid_survives_near_singular_covariances():
+    rng = np.random.default_rng(2)
+    few = rng.normal(size=(10, 64))  # fewer samples than dimensions: rank-9 covariance
+    duplicated = np.repeat(rng.normal(size=(5, 64)), 4, axis=0)
+    value = fid(few, duplicated)
+    assert np.isfinite(value) and value >= 0
+
+
+def test_kid_is_zero_for_one_distribution_and_positive_for_a_shift():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(2000, 16)), rng.normal(size=(2000, 16))
+    mean, std = kid(x, y, subsets=10, subset_size=500)
+    assert abs(mean) < 3 * std + 1e-3
+    shifted_mean, shifted_std = kid(x, y + 0.5, subsets=10, subset_size=500)
+    assert shifted_mean > 10 * max(shifted_std, 1e-6) and shifted_mean > 0.01
+    assert kid(y + 0.5, x, subsets=10, subset_size=500)[0] == pytest.approx(shifted_mean, rel=0.2)
+
+
+def test_precision_and_recall(test_features, test_digits):
+    assert precision_recall(test_features, test_features) == (1.0, 1.0)
+    labels = test_digits[1]
+    half = test_features[labels < 5]  # a generator that never makes 5-9
+    precision, recall = precision_recall(test_features, half)
+    assert precision > 0.9 and recall < 0.75
+
+
+def test_class_report_of_real_and_class_dropping_sets(test_digits):
+    images, labels = test_digits
+    real = class_report(images)
+    assert real.classes_covered == 10 and real.classifier_score > 8.0
+    dropped = class_report(images[labels < 5])
+    assert dropped.classes_covered == 5 and dropped.classifier_score < 5.5
+    np.testing.assert_allclose(real.shares.sum(), 1.0)
+
+
+def test_bad_inputs_are_named(test_digits):
+    images = test_digits[0]
+    with pytest.raises(ValueError, match=r"\(N, 28, 28, 1\), got shape \(4, 32, 32, 1\)"):
+        fid(images[:4], np.zeros((4, 32, 32, 1), np.float32))
+    with pytest.raises(ValueError, match="at least 2"):
+        fid(images[:10], images[:1])
+    with pytest.raises(ValueError, match=r"must lie in \[-1.0, 1.0\], got values in \[0, 255\]"):
+        fid(images[:10], np.full((10, 28, 28, 1), 255.0, np.float32) * (images[:10] > 0))
+    with pytest.raises(ValueError, match="same feature size"):
+        kid(np.zeros((5, 3)), np.zeros((5, 4)))
+    with pytest.raises(ValueError, match="images \\(N, 28, 28, 1\\) or features"):
+        precision_recall(np.zeros(5), np.zeros(5))
+
+
+def test_inception_refuses_offline_with_a_clear_message(monkeypatch, test_digits):
+    monkeypatch.setenv("AEGAN_OFFLINE", "1")
+    with pytest.raises(FeatureNetworkUnavailableError, match="network='mnist'"):
+        extract_features(test_digits[0][:2], network="inception")
+
+
+def test_training_script_writes_weights_and_card(tmp_path):
+    card = trainer.train(tmp_path, epochs=1)
+    assert (tmp_path / "mnist_features.weights.h5").exists()
+    assert 0.0 <= card["held_out_accuracy"] <= 1.0 and card["epochs"] == 1

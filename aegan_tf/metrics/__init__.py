@@ -1,6 +1,36 @@
-"""Measures of generated samples."""
+"""Measures of generated samples, offline: the feature network ships with the package.
 
+- :mod:`~aegan_tf.metrics.distances`: FID, KID, precision and recall between two sets;
+- :mod:`~aegan_tf.metrics.classifier`: class shares, classes covered, classifier score;
+- :mod:`~aegan_tf.metrics.nearest`: memorisation, the distance to the nearest training image;
+- :mod:`~aegan_tf.metrics.coverage`: modes of a known mixture covered (toy 2-D data);
+- :mod:`~aegan_tf.metrics.features`: the feature network itself.
+"""
+
+from aegan_tf.metrics.classifier import ClassReport, class_report
 from aegan_tf.metrics.coverage import ModeCoverage, mode_coverage
+from aegan_tf.metrics.distances import as_features, fid, frechet_distance, kid, precision_recall
+from aegan_tf.metrics.features import (
+    FeatureNetworkUnavailableError,
+    class_probabilities,
+    extract_features,
+    model_card,
+)
 from aegan_tf.metrics.nearest import nearest_neighbours
 
-__all__ = ["ModeCoverage", "mode_coverage", "nearest_neighbours"]
+__all__ = [
+    "ClassReport",
+    "FeatureNetworkUnavailableError",
+    "ModeCoverage",
+    "as_features",
+    "class_probabilities",
+    "class_report",
+    "extract_features",
+    "fid",
+    "frechet_distance",
+    "kid",
+    "mode_coverage",
+    "model_card",
+    "nearest_neighbours",
+    "precision_recall",
+]

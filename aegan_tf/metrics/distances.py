@@ -1,0 +1,167 @@
+"""Distances between a real and a generated set: FID, KID, precision and recall.
+
+Each function takes two sets, either images ``(N, 28, 28, 1)`` (turned into features by the
+feature network, see :mod:`aegan_tf.metrics.features`) or features ``(N, D)`` already
+computed (faster when one real set is compared with many generated ones).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from aegan_tf._validation import check_positive_int
+from aegan_tf.metrics.features import extract_features
+
+Network = Literal["mnist", "inception"]
+
+
+def as_features(
+    x: np.ndarray, value_range: tuple[float, float] = (-1.0, 1.0), network: Network = "mnist"
+) -> np.ndarray:
+    """``x`` itself if it is a feature matrix ``(N, D)``; its features if it is images."""
+    x = np.asarray(x)
+    if x.ndim == 2:
+        if not np.issubdtype(x.dtype, np.floating):
+            raise TypeError(f"features must be floating point, got dtype {x.dtype}.")
+        return x.astype(np.float64)
+    if x.ndim == 4:
+        return extract_features(x, value_range, network)
+    raise ValueError(f"expected images (N, 28, 28, 1) or features (N, D), got shape {x.shape}.")
+
+
+def _pair(real, fake, value_range, network, min_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    real = as_features(real, value_range, network)
+    fake = as_features(fake, value_range, network)
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(
+            f"the two sets must have the same feature size, got {real.shape[1]} and "
+            f"{fake.shape[1]} (images of different shapes, or features of different networks?)."
+        )
+    for name, x in (("real", real), ("fake", fake)):
+        if len(x) < min_samples:
+            raise ValueError(
+                f"{name} has {len(x)} samples; this metric needs at least {min_samples}."
+            )
+    return real, fake
+
+
+def _sqrt_psd(matrix: np.ndarray) -> np.ndarray:
+    """Symmetric square root of a symmetric positive semi-definite matrix."""
+    eigenvalues, eigenvectors = np.linalg.eigh(matrix)
+    return (eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))) @ eigenvectors.T
+
+
+def frechet_distance(
+    mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray
+) -> float:
+    """``||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2))``, between two Gaussians.
+
+    The trace of ``(S1 S2)^(1/2)`` is computed as that of ``(S1^(1/2) S2 S1^(1/2))^(1/2)``:
+    the same value (the two matrices are similar), but the argument is symmetric, so its
+    eigenvalues are real and only need clipping at 0. This avoids the complex results and
+    failures of a general matrix square root on near-singular covariances (a set of fewer
+    samples than dimensions, or duplicated samples).
+    """
+    root1 = _sqrt_psd(sigma1)
+    middle = root1 @ sigma2 @ root1
+    trace_covmean = np.sum(np.sqrt(np.clip(np.linalg.eigvalsh((middle + middle.T) / 2), 0, None)))
+    distance = np.sum((mu1 - mu2) ** 2) + np.trace(sigma1) + np.trace(sigma2) - 2 * trace_covmean
+    return float(max(distance, 0.0))
+
+
+def fid(
+    real: np.ndarray,
+    fake: np.ndarray,
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    network: Network = "mnist",
+) -> float:
+    """Fréchet Inception Distance (Heusel et al. 2017, "GANs Trained by a Two Time-Scale
+    Update Rule Converge to a Local Nash Equilibrium"), with the chosen feature network.
+
+    Fits a Gaussian to each set's features and returns their Fréchet distance: 0 for
+    identical statistics, larger for worse samples. Biased upwards for small sets: compare
+    values only at the same set sizes.
+    """
+    real, fake = _pair(real, fake, value_range, network, min_samples=2)
+    return frechet_distance(
+        real.mean(axis=0), np.cov(real, rowvar=False), fake.mean(axis=0), np.cov(fake, rowvar=False)
+    )
+
+
+def _polynomial_mmd2(x: np.ndarray, y: np.ndarray) -> float:
+    """Unbiased MMD^2 with the kernel ``k(a, b) = (a.b / d + 1)^3``."""
+    d = x.shape[1]
+    k_xx = (x @ x.T / d + 1) ** 3
+    k_yy = (y @ y.T / d + 1) ** 3
+    k_xy = (x @ y.T / d + 1) ** 3
+    m, n = len(x), len(y)
+    within_x = (k_xx.sum() - np.trace(k_xx)) / (m * (m - 1))
+    within_y = (k_yy.sum() - np.trace(k_yy)) / (n * (n - 1))
+    return float(within_x + within_y - 2 * k_xy.mean())
+
+
+def kid(
+    real: np.ndarray,
+    fake: np.ndarray,
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    network: Network = "mnist",
+    subsets: int = 10,
+    subset_size: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Kernel Inception Distance (Bińkowski et al. 2018, "Demystifying MMD GANs").
+
+    The unbiased estimate of the squared MMD with the cubic polynomial kernel
+    ``(x.y / d + 1)^3``, averaged over ``subsets`` random subsets of ``subset_size``
+    (capped by the set sizes). Returns ``(mean, std)`` over the subsets. Unlike FID it is
+    unbiased: about 0 (within its std, and possibly negative) for two samples of the
+    same distribution.
+    """
+    real, fake = _pair(real, fake, value_range, network, min_samples=2)
+    subsets = check_positive_int(subsets, "subsets")
+    size = min(check_positive_int(subset_size, "subset_size"), len(real), len(fake))
+    rng = np.random.default_rng(seed)
+    values = [
+        _polynomial_mmd2(
+            real[rng.choice(len(real), size, replace=False)],
+            fake[rng.choice(len(fake), size, replace=False)],
+        )
+        for _ in range(subsets)
+    ]
+    return float(np.mean(values)), float(np.std(values))
+
+
+def _kth_neighbour_radii(x: np.ndarray, k: int) -> np.ndarray:
+    """Distance from each row of ``x`` to its k-th nearest other row."""
+    sq = np.sum(x**2, axis=1)
+    dist = np.sqrt(np.maximum(sq[:, None] - 2 * x @ x.T + sq[None, :], 0.0))
+    return np.sort(dist, axis=1)[:, k]  # column 0 is the row itself
+
+
+def _inside_any_ball(queries: np.ndarray, centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    sq_q, sq_c = np.sum(queries**2, axis=1), np.sum(centres**2, axis=1)
+    dist = np.sqrt(np.maximum(sq_q[:, None] - 2 * queries @ centres.T + sq_c[None, :], 0.0))
+    return np.any(dist <= radii[None, :], axis=1)
+
+
+def precision_recall(
+    real: np.ndarray,
+    fake: np.ndarray,
+    value_range: tuple[float, float] = (-1.0, 1.0),
+    network: Network = "mnist",
+    k: int = 3,
+) -> tuple[float, float]:
+    """Improved precision and recall (Kynkäänniemi et al. 2019).
+
+    Each set's manifold is the union of balls around its samples, each ball reaching the
+    sample's k-th nearest neighbour in the same set. Precision: the share of generated
+    samples inside the real manifold (are the samples realistic?). Recall: the share of
+    real samples inside the generated manifold (is the data's variety covered?).
+    """
+    k = check_positive_int(k, "k")
+    real, fake = _pair(real, fake, value_range, network, min_samples=k + 1)
+    precision = _inside_any_ball(fake, real, _kth_neighbour_radii(real, k)).mean()
+    recall = _inside_any_ball(real, fake, _kth_neighbour_radii(fake, k)).mean()
+    return float(precision), float(recall)
