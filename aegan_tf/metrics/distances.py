@@ -13,6 +13,7 @@ import numpy as np
 
 from aegan_tf._validation import check_positive_int
 from aegan_tf.metrics.features import extract_features
+from aegan_tf.metrics.nearest import pairwise_distances
 
 Network = Literal["mnist", "inception"]
 
@@ -133,17 +134,22 @@ def kid(
     return float(np.mean(values)), float(np.std(values))
 
 
+_ROWS = 256  # rows of a distance matrix computed at once: memory stays small for large sets
+
+
 def _kth_neighbour_radii(x: np.ndarray, k: int) -> np.ndarray:
     """Distance from each row of ``x`` to its k-th nearest other row."""
-    sq = np.sum(x**2, axis=1)
-    dist = np.sqrt(np.maximum(sq[:, None] - 2 * x @ x.T + sq[None, :], 0.0))
-    return np.sort(dist, axis=1)[:, k]  # column 0 is the row itself
+    return np.concatenate([
+        np.partition(pairwise_distances(x[i : i + _ROWS], x), k, axis=1)[:, k]  # [:, 0]: itself
+        for i in range(0, len(x), _ROWS)
+    ])  # fmt: skip
 
 
 def _inside_any_ball(queries: np.ndarray, centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
-    sq_q, sq_c = np.sum(queries**2, axis=1), np.sum(centres**2, axis=1)
-    dist = np.sqrt(np.maximum(sq_q[:, None] - 2 * queries @ centres.T + sq_c[None, :], 0.0))
-    return np.any(dist <= radii[None, :], axis=1)
+    return np.concatenate([
+        np.any(pairwise_distances(queries[i : i + _ROWS], centres) <= radii[None, :], axis=1)
+        for i in range(0, len(queries), _ROWS)
+    ])  # fmt: skip
 
 
 def precision_recall(

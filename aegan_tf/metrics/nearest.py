@@ -7,6 +7,13 @@ import numpy as np
 from aegan_tf._validation import check_examples, check_positive_int
 
 
+def pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances between the rows of ``a`` ``(N, D)`` and ``b`` ``(M, D)``: ``(N, M)``."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    squared = np.sum(a**2, axis=1)[:, None] - 2 * a @ b.T + np.sum(b**2, axis=1)[None, :]
+    return np.sqrt(np.maximum(squared, 0.0))  # rounding can make tiny squares negative
+
+
 def nearest_neighbours(
     queries: np.ndarray, references: np.ndarray, batch_size: int = 512
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -25,13 +32,12 @@ def nearest_neighbours(
             f"{queries.shape[1:]} and {references.shape[1:]}."
         )
     batch_size = check_positive_int(batch_size, "batch_size")
-    refs = references.reshape(len(references), -1).astype(np.float64)  # (M, D)
-    ref_sq = np.sum(refs**2, axis=1)
+    refs = references.reshape(len(references), -1)  # (M, D)
     distances, indices = [], []
     for start in range(0, len(queries), batch_size):
-        q = queries[start : start + batch_size].reshape(-1, refs.shape[1]).astype(np.float64)
-        sq = np.sum(q**2, axis=1)[:, None] - 2 * q @ refs.T + ref_sq[None, :]  # (B, M)
-        best = np.argmin(sq, axis=1)
+        q = queries[start : start + batch_size].reshape(-1, refs.shape[1])
+        dist = pairwise_distances(q, refs)  # (B, M)
+        best = np.argmin(dist, axis=1)
         indices.append(best)
-        distances.append(np.sqrt(np.maximum(sq[np.arange(len(q)), best], 0.0)))
+        distances.append(dist[np.arange(len(q)), best])
     return np.concatenate(distances), np.concatenate(indices)

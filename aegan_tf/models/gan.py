@@ -29,8 +29,8 @@ class GAN(ComposedModel):
     """A generator ``G: z -> x`` and a discriminator ``D: x -> logit``, trained with ``fit``.
 
     Each ``train_step`` takes a batch of real examples ``(B, ...)`` and makes ``d_steps``
-    discriminator updates, then one generator update, each on fresh noise
-    ``z ~ N(0, I)``. ``fit`` logs ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake``: the mean
+    discriminator updates (all on that batch), then one generator update, each on fresh
+    noise ``z ~ N(0, I)``. ``fit`` logs ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake``: the mean
     of ``D(x)`` and ``D(G(z))`` over the batch, as probabilities (the sigmoid of the logit)
     for the ``nonsaturating`` and ``minimax`` losses, as raw outputs for the others::
 
