@@ -16,9 +16,10 @@ $(READY): requirements.txt pyproject.toml
 book: $(READY)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
-## Lint, unit tests of the package, a warnings-as-errors book build, every notebook under nbval.
+## Lint and format check, unit tests of the package, a warnings-as-errors book build, every notebook under nbval.
 test: $(READY)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 clean:
