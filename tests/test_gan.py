@@ -178,3 +178,15 @@ def test_mixed_precision_training_step(policy):
         assert gan.generate(4).dtype == np.float32  # outputs stay float32
     finally:
         keras.config.set_dtype_policy("float32")
+
+
+def test_interrupted_training_resumes_from_a_checkpoint(tmp_path):
+    ds = tf.data.Dataset.from_tensor_slices(POINTS).batch(16)
+    path = tmp_path / "checkpoint.keras"
+    gan = _toy_gan()
+    gan.compile(_adam(), _adam())
+    checkpoint = keras.callbacks.ModelCheckpoint(path)  # saves after every epoch
+    gan.fit(ds, epochs=2, verbose=0, callbacks=[checkpoint])  # "interrupted" after epoch 2
+    resumed = keras.models.load_model(path)
+    history = resumed.fit(ds, initial_epoch=2, epochs=3, verbose=0)
+    assert int(resumed.g_optimizer.iterations) == 3 * 4 and len(history.history["g_loss"]) == 1
