@@ -52,6 +52,13 @@ def _check_downsampling(image_shape: tuple[int, int, int], n_strided: int) -> No
         )
 
 
+def _dense_stack(h, hidden_units: tuple[int, ...]):
+    """ReLU dense layers of the given widths, applied to ``h``."""
+    for units in hidden_units:
+        h = layers.Dense(units, activation="relu")(h)
+    return h
+
+
 def build_dense_encoder(
     latent_dim: int,
     image_shape: Sequence[int] = (28, 28, 1),
@@ -62,9 +69,7 @@ def build_dense_encoder(
     image_shape = _check_image_shape(image_shape)
     hidden_units = _check_units(hidden_units, "hidden_units")
     images = keras.Input(image_shape, name="images")
-    h = layers.Flatten()(images)  # (N, H*W*C)
-    for units in hidden_units:
-        h = layers.Dense(units, activation="relu")(h)
+    h = _dense_stack(layers.Flatten()(images), hidden_units)  # from (N, H*W*C)
     codes = layers.Dense(latent_dim, name="codes")(h)  # (N, latent_dim), no activation
     return keras.Model(images, codes, name="dense_encoder")
 
@@ -81,10 +86,7 @@ def build_dense_decoder(
     hidden_units = _check_units(hidden_units, "hidden_units")
     output_activation = _check_activation(output_activation)
     codes = keras.Input((latent_dim,), name="codes")
-    h = codes
-    for units in hidden_units:
-        h = layers.Dense(units, activation="relu")(h)
-    h = layers.Dense(math.prod(image_shape))(h)  # (N, H*W*C)
+    h = layers.Dense(math.prod(image_shape))(_dense_stack(codes, hidden_units))  # (N, H*W*C)
     h = layers.Activation(output_activation, dtype="float32")(h)
     images = layers.Reshape(image_shape, name="images")(h)  # (N, H, W, C)
     return keras.Model(codes, images, name="dense_decoder")
@@ -213,9 +215,7 @@ def build_mlp_generator(
     data_dim = check_positive_int(data_dim, "data_dim")
     hidden_units = _check_units(hidden_units, "hidden_units")
     noise = keras.Input((latent_dim,), name="noise")
-    h = noise
-    for units in hidden_units:
-        h = layers.Dense(units, activation="relu")(h)
+    h = _dense_stack(noise, hidden_units)
     points = layers.Dense(data_dim, dtype="float32", name="points")(h)  # unbounded
     return keras.Model(noise, points, name="mlp_generator")
 
@@ -225,8 +225,5 @@ def build_mlp_discriminator(data_dim: int, hidden_units: Sequence[int] = (128, 1
     data_dim = check_positive_int(data_dim, "data_dim")
     hidden_units = _check_units(hidden_units, "hidden_units")
     points = keras.Input((data_dim,), name="points")
-    h = points
-    for units in hidden_units:
-        h = layers.Dense(units, activation="relu")(h)
-    logits = layers.Dense(1, dtype="float32", name="logits")(h)
+    logits = layers.Dense(1, dtype="float32", name="logits")(_dense_stack(points, hidden_units))
     return keras.Model(points, logits, name="mlp_discriminator")
