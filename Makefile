@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: book test lint clean
+.PHONY: book test oldest clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,18 @@ $(READY): requirements.txt pyproject.toml
 book: $(READY)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
-## Lint and format check, unit tests of the package, a warnings-as-errors book build, every notebook under nbval.
+## Lint and format check, unit tests of the package, a warnings-as-errors book build, every notebook
+## under nbval; then the same unit tests in the oldest supported environment.
 test: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+	$(BIN)/python tests/check_oldest_install.py
+
+## The package installed by the notebooks' install line into the oldest declared TensorFlow, Keras
+## and numpy (.venv-oldest, kept between runs): fails if pip changes them; then the unit tests.
+oldest: $(READY)
+	$(BIN)/python tests/check_oldest_install.py
 
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) .venv-oldest

