@@ -55,13 +55,13 @@ class EpochProgressBar(keras.callbacks.Callback):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """The generator's images for one fixed batch of noise, at the end of every epoch.
+    """The model's samples for one fixed seed, ``model.generate(n, seed)``, after every epoch.
 
-    Fixed noise makes the grids comparable: the same cell shows the same ``z`` as the
-    generator learns. Each grid is saved as a PNG frame in ``frames_dir`` (if given; the
-    paths are in :attr:`frames`, ready for :func:`frames_to_gif`) and shown in a notebook
-    every ``show_every`` epochs (if given). A frame is also made before the first epoch.
-    Works with :class:`aegan_tf.models.GAN` (it uses ``sample_noise`` and ``generator``).
+    A fixed seed means fixed noise, which makes the grids comparable: the same cell shows
+    the same ``z`` as the generator learns. Each grid is saved as a PNG frame in
+    ``frames_dir`` (if given; the paths are in :attr:`frames`, ready for
+    :func:`frames_to_gif`) and shown in a notebook every ``show_every`` epochs (if given). A
+    frame is also made before the first epoch. Works with any model that has ``generate``.
     """
 
     def __init__(
@@ -86,7 +86,6 @@ class SampleGrid(keras.callbacks.Callback):
         self.epochs_seen = 0  # across fit() calls, so a resumed run continues the numbering
 
     def on_train_begin(self, logs=None) -> None:
-        self._noise = self.model.sample_noise(self.n, self.seed)
         if self.frames_dir is not None:
             self.frames_dir.mkdir(parents=True, exist_ok=True)
         if self.epochs_seen == 0:
@@ -97,7 +96,7 @@ class SampleGrid(keras.callbacks.Callback):
         self._render(self.epochs_seen)
 
     def _render(self, number: int):
-        images = self.model.generator(self._noise, training=False)
+        images = self.model.generate(self.n, seed=self.seed)
         fig = image_grid(images, self.ncols, self.value_range, title=f"epoch {number}")
         if self.frames_dir is not None:
             path = self.frames_dir / f"epoch_{number:04d}.png"
@@ -139,12 +138,13 @@ def frames_to_gif(
 
 
 class PointCloudSnapshots(keras.callbacks.Callback):
-    """For a GAN on 2-D points: generated points and ``D`` over a grid, every ``every`` epochs.
+    """For a model of 2-D points: its samples, and ``D`` over a grid, every ``every`` epochs.
 
-    Each snapshot is a dict with ``epoch``, ``fake`` (``(n, 2)``, for fixed noise) and
-    ``d_grid`` (``(resolution, resolution)``, :meth:`GAN.discriminate` on a grid over
-    ``extent``, row 0 at the bottom), for :func:`aegan_tf.viz.point_cloud_snapshots`. The
-    first is taken before training.
+    Each snapshot is a dict with ``epoch``, ``fake`` (``(n, 2)``, ``model.generate(n, seed)``)
+    and ``d_grid``: ``(resolution, resolution)``, ``model.discriminate`` (see
+    :meth:`aegan_tf.models.GAN.discriminate`) on a grid over ``extent``, row 0 at the bottom,
+    or ``None`` for a model without a discriminator. For
+    :func:`aegan_tf.viz.point_cloud_snapshots`. The first is taken before training.
     """
 
     def __init__(
@@ -177,13 +177,15 @@ class PointCloudSnapshots(keras.callbacks.Callback):
             self._take()
 
     def _take(self) -> None:
-        d_grid = self.model.discriminate(self.grid).reshape(self.resolution, self.resolution)
+        d_grid = None
+        if hasattr(self.model, "discriminate"):
+            d_grid = self.model.discriminate(self.grid).reshape(self.resolution, self.resolution)
         fake = self.model.generate(self.n, seed=self.seed)
         self.snapshots.append({"epoch": self.epochs_seen, "fake": fake, "d_grid": d_grid})
 
 
 class QualityMetrics(keras.callbacks.Callback):
-    """FID and KID of a GAN's samples for fixed noise, every ``every`` epochs, into ``History``.
+    """FID and KID of ``model.generate(n, seed)``, every ``every`` epochs, into ``History``.
 
     The real set's features are computed once. Each measured epoch adds ``fid``, ``kid``
     (its mean over subsets) and ``metric_seconds`` (the time the measuring took) to the

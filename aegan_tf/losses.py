@@ -1,9 +1,13 @@
-"""Losses as pure functions: tensors in, per-example losses out.
+"""Losses as pure functions: tensors in, losses out.
 
-Reconstruction losses compare images ``x`` with reconstructions ``x_hat``, both
-``(N, H, W, C)``, and return one value per example, shape ``(N,)``; Keras averages them
-over the batch. They are registered with Keras, so a model compiled with one of them
-saves and reloads with its loss.
+- Reconstruction losses compare images ``x`` with reconstructions ``x_hat``, both
+  ``(N, H, W, C)``, and return one value per example, shape ``(N,)``; Keras averages them
+  over the batch. They are registered with Keras, so a model compiled with one of them
+  saves and reloads with its loss.
+- Adversarial losses take the discriminator's raw outputs and return a scalar, the mean
+  over the batch.
+- Penalties take the discriminator itself and its real (and fake) inputs: one tensor, or a
+  tuple of tensors for a discriminator of several inputs (BiGAN's ``(x, z)``).
 """
 
 from __future__ import annotations
@@ -58,10 +62,11 @@ def bce_reconstruction_loss(x: tf.Tensor, x_hat: tf.Tensor) -> tf.Tensor:
 
 
 # --- Adversarial losses --------------------------------------------------------------------
-# Inputs are the discriminator's raw outputs ("logits", any real number), shape (N,) or
-# (N, 1); D(x) = sigmoid(logit) where a probability is meant. Each function returns a scalar,
-# the mean over the batch. Working from logits with softplus keeps them finite where
-# log(sigmoid(x)) would round to log(0): log D = -softplus(-logit), log(1 - D) = -softplus(logit).
+# Inputs are the discriminator's raw outputs, called logits whatever the loss (any real
+# number), shape (N,) or (N, 1); D(x) = sigmoid(logit) where a probability is meant. Each
+# function returns a scalar, the mean over the batch. Working from logits with softplus keeps
+# them finite where log(sigmoid(x)) would round to log(0): log D = -softplus(-logit),
+# log(1 - D) = -softplus(logit).
 
 
 def _check_logits(logits: tf.Tensor, name: str) -> tf.Tensor:
@@ -115,90 +120,104 @@ def nonsaturating_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
     return tf.reduce_mean(tf.nn.softplus(-fake))
 
 
-def least_squares_discriminator_loss(real_outputs: tf.Tensor, fake_outputs: tf.Tensor) -> tf.Tensor:
+def least_squares_discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
     """``1/2 E[(D(x) - 1)^2] + 1/2 E[D(G(z))^2]`` on raw outputs.
 
     Mao et al. 2017, "Least Squares Generative Adversarial Networks" (targets a=0, b=c=1).
     """
-    real = _check_logits(real_outputs, "real_outputs")
-    fake = _check_logits(fake_outputs, "fake_outputs")
+    real = _check_logits(real_logits, "real_logits")
+    fake = _check_logits(fake_logits, "fake_logits")
     return 0.5 * tf.reduce_mean(tf.square(real - 1.0)) + 0.5 * tf.reduce_mean(tf.square(fake))
 
 
-def least_squares_generator_loss(fake_outputs: tf.Tensor) -> tf.Tensor:
+def least_squares_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
     """``1/2 E[(D(G(z)) - 1)^2]`` on raw outputs (Mao et al. 2017, "Least Squares GANs")."""
-    fake = _check_logits(fake_outputs, "fake_outputs")
+    fake = _check_logits(fake_logits, "fake_logits")
     return 0.5 * tf.reduce_mean(tf.square(fake - 1.0))
 
 
-def hinge_discriminator_loss(real_outputs: tf.Tensor, fake_outputs: tf.Tensor) -> tf.Tensor:
-    """``E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]`` (Lim & Ye 2017; Miyato et al. 2018)."""
-    real = _check_logits(real_outputs, "real_outputs")
-    fake = _check_logits(fake_outputs, "fake_outputs")
+def hinge_discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
+    """``E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]`` (Lim & Ye 2017; Miyato et al. 2018).
+
+    Its generator loss is ``-E[D(G(z))]``, :func:`wasserstein_generator_loss`.
+    """
+    real = _check_logits(real_logits, "real_logits")
+    fake = _check_logits(fake_logits, "fake_logits")
     return tf.reduce_mean(tf.nn.relu(1.0 - real)) + tf.reduce_mean(tf.nn.relu(1.0 + fake))
 
 
-def hinge_generator_loss(fake_outputs: tf.Tensor) -> tf.Tensor:
-    """``-E[D(G(z))]``, the generator loss paired with the hinge discriminator loss."""
-    fake = _check_logits(fake_outputs, "fake_outputs")
-    return -tf.reduce_mean(fake)
-
-
-def wasserstein_critic_loss(real_outputs: tf.Tensor, fake_outputs: tf.Tensor) -> tf.Tensor:
+def wasserstein_critic_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
     """``E[D(G(z))] - E[D(x)]`` (Arjovsky et al. 2017, "Wasserstein GAN").
 
     Minimising it makes ``E[D(x)] - E[D(G(z))]`` an estimate of the Wasserstein-1 distance,
     provided the critic is 1-Lipschitz: add :func:`gradient_penalty` (WGAN-GP).
     """
-    real = _check_logits(real_outputs, "real_outputs")
-    fake = _check_logits(fake_outputs, "fake_outputs")
+    real = _check_logits(real_logits, "real_logits")
+    fake = _check_logits(fake_logits, "fake_logits")
     return tf.reduce_mean(fake) - tf.reduce_mean(real)
 
 
-def wasserstein_generator_loss(fake_outputs: tf.Tensor) -> tf.Tensor:
-    """``-E[D(G(z))]`` (Arjovsky et al. 2017)."""
-    fake = _check_logits(fake_outputs, "fake_outputs")
+def wasserstein_generator_loss(fake_logits: tf.Tensor) -> tf.Tensor:
+    """``-E[D(G(z))]`` (Arjovsky et al. 2017); also the generator's side of the hinge loss."""
+    fake = _check_logits(fake_logits, "fake_logits")
     return -tf.reduce_mean(fake)
 
 
-def _safe_norm(x: tf.Tensor, axis: list[int]) -> tf.Tensor:
-    """``sqrt(sum x^2 + eps)``: equal to the norm up to 1e-6, with a finite gradient at x = 0."""
-    return tf.sqrt(tf.reduce_sum(tf.square(x), axis=axis) + 1e-12)
+def _as_tuple(inputs) -> tuple[tf.Tensor, ...]:
+    """One tensor or a tuple/list of tensors (a discriminator of several inputs) -> a tuple."""
+    items = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
+    if not items:
+        raise ValueError("a discriminator needs at least one input, got an empty sequence.")
+    return tuple(tf.convert_to_tensor(x) for x in items)
 
 
-def _input_gradients(critic, inputs: tf.Tensor) -> tf.Tensor:
+def _unpack(inputs: tuple[tf.Tensor, ...]):
+    """What the discriminator is called with: the tensor itself when it has one input."""
+    return inputs[0] if len(inputs) == 1 else inputs
+
+
+def _input_gradients(critic, inputs: tuple[tf.Tensor, ...]) -> list[tf.Tensor]:
     with tf.GradientTape() as tape:
         tape.watch(inputs)
-        outputs = critic(inputs, training=True)
+        outputs = critic(_unpack(inputs), training=True)
     return tape.gradient(outputs, inputs, unconnected_gradients=tf.UnconnectedGradients.ZERO)
 
 
-def gradient_penalty(critic, real: tf.Tensor, fake: tf.Tensor, seed=None) -> tf.Tensor:
+def _squared_norms(grads: list[tf.Tensor]) -> tf.Tensor:
+    """``sum ||g_i||^2`` per example over all the inputs' gradients, shape ``(N,)``."""
+    return tf.add_n(
+        [tf.reduce_sum(tf.square(tf.cast(g, tf.float32)), axis=list(range(1, len(g.shape))))
+         for g in grads]
+    )  # fmt: skip
+
+
+def gradient_penalty(critic, real, fake, seed=None) -> tf.Tensor:
     """``E[(||∇D(x̂)||_2 - 1)^2]``, ``x̂ = ε x + (1 - ε) G(z)``, ``ε ~ U[0, 1]`` per sample.
 
     Gulrajani et al. 2017, "Improved Training of Wasserstein GANs" (WGAN-GP; the paper
     weights it by λ = 10). ``critic`` maps a batch ``(N, ...)`` to ``(N,)`` or ``(N, 1)``;
-    ``real`` and ``fake`` have the same shape. The norm is ``sqrt(sum g^2 + 1e-12)``, so its
+    ``real`` and ``fake`` have the same shape. For a critic of several inputs (a tuple, such
+    as BiGAN's ``(x, z)``), every input is interpolated with the same ``ε`` of its example and
+    the norm is over all of them together. The norm is ``sqrt(sum g^2 + 1e-12)``, so its
     gradient is finite even where the critic's input gradient is exactly zero.
     """
-    real, fake = tf.convert_to_tensor(real), tf.convert_to_tensor(fake)
-    if tuple(real.shape) != tuple(fake.shape):
+    real, fake = _as_tuple(real), _as_tuple(fake)
+    shapes = [tuple(x.shape) for x in real], [tuple(x.shape) for x in fake]
+    if shapes[0] != shapes[1]:
         raise ValueError(
-            f"real and fake must have the same shape, got {real.shape} and {fake.shape}."
+            f"real and fake must have the same shape, got {shapes[0]} and {shapes[1]}."
         )
-    batch = tf.shape(real)[0]
-    eps_shape = tf.concat([[batch], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
-    eps = tf.random.uniform(eps_shape, 0.0, 1.0, dtype=real.dtype, seed=seed)
-    interpolated = eps * real + (1.0 - eps) * fake
-    grads = _input_gradients(critic, interpolated)
-    axes = list(range(1, len(real.shape)))
-    return tf.reduce_mean(tf.square(_safe_norm(tf.cast(grads, tf.float32), axes) - 1.0))
+    eps = tf.random.uniform([tf.shape(real[0])[0]], 0.0, 1.0, seed=seed)  # one per example
+    interpolated = []
+    for r, f in zip(real, fake, strict=True):
+        e = tf.reshape(tf.cast(eps, r.dtype), [-1] + [1] * (len(r.shape) - 1))
+        interpolated.append(e * r + (1.0 - e) * f)
+    norms = tf.sqrt(_squared_norms(_input_gradients(critic, tuple(interpolated))) + 1e-12)
+    return tf.reduce_mean(tf.square(norms - 1.0))
 
 
-def r1_penalty(critic, real: tf.Tensor) -> tf.Tensor:
+def r1_penalty(critic, real) -> tf.Tensor:
     """``1/2 E[||∇D(x)||^2]`` on real data (Mescheder et al. 2018, "Which Training Methods
-    for GANs do actually Converge?"); the paper weights it by γ (often 10)."""
-    real = tf.convert_to_tensor(real)
-    grads = tf.cast(_input_gradients(critic, real), tf.float32)
-    axes = list(range(1, len(real.shape)))
-    return 0.5 * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=axes))
+    for GANs do actually Converge?"); the paper weights it by γ (often 10). ``real`` is one
+    tensor or, for a critic of several inputs, a tuple of them."""
+    return 0.5 * tf.reduce_mean(_squared_norms(_input_gradients(critic, _as_tuple(real))))

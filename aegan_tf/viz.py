@@ -201,8 +201,8 @@ def point_cloud_snapshots(
 ) -> Figure:
     """Panels of a 2-D GAN's training: real points, generated points, and ``D`` behind them.
 
-    ``snapshots``: dicts with ``epoch``, ``fake`` ``(n, 2)`` and ``d_grid`` ``(R, R)`` (from
-    :class:`aegan_tf.callbacks.PointCloudSnapshots`). ``probability``: ``D`` is a
+    ``snapshots``: dicts with ``epoch``, ``fake`` ``(n, 2)`` and ``d_grid`` ``(R, R)`` or
+    ``None`` (from :class:`aegan_tf.callbacks.PointCloudSnapshots`). ``probability``: ``D`` is a
     probability, drawn on a fixed 0–1 scale; otherwise a raw score, scaled per panel.
     """
     if not snapshots:
@@ -215,11 +215,13 @@ def point_cloud_snapshots(
     fig = _figure((cell_size * ncols + 0.8, cell_size * nrows))
     axes = fig.subplots(nrows, ncols, squeeze=False)
     lo, hi = extent
+    field = None
     for ax, snap in zip(axes.flat, snapshots, strict=False):
         grid = snap["d_grid"]
-        limits = (0.0, 1.0) if probability else (float(grid.min()), float(grid.max()))
-        field = ax.imshow(grid, origin="lower", extent=(lo, hi, lo, hi), cmap="RdBu",
-                          vmin=limits[0], vmax=limits[1], alpha=0.7)  # fmt: skip
+        if grid is not None:  # None: a model without a discriminator
+            limits = (0.0, 1.0) if probability else (float(grid.min()), float(grid.max()))
+            field = ax.imshow(grid, origin="lower", extent=(lo, hi, lo, hi), cmap="RdBu",
+                              vmin=limits[0], vmax=limits[1], alpha=0.7)  # fmt: skip
         ax.scatter(real[:, 0], real[:, 1], s=2, c="black", alpha=0.3, label="real")
         fake = snap["fake"]
         ax.scatter(fake[:, 0], fake[:, 1], s=2, c="darkorange", alpha=0.6, label="generated")
@@ -231,5 +233,7 @@ def point_cloud_snapshots(
     for ax in axes.flat[len(snapshots) :]:
         ax.axis("off")
     axes.flat[0].legend(loc="lower left", fontsize=7, markerscale=4)
-    fig.colorbar(field, ax=axes, shrink=0.8, label="D(x)" if probability else "critic score")
+    if field is not None:
+        label = "D(x)" if probability else "critic score"
+        fig.colorbar(field, ax=axes, shrink=0.8, label=label)
     return fig

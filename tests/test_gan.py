@@ -7,6 +7,7 @@ from aegan_tf import data
 from aegan_tf.models import (
     GAN,
     GAN_LOSSES,
+    AdversarialObjective,
     build_dcgan_discriminator,
     build_dcgan_generator,
     build_mlp_discriminator,
@@ -54,6 +55,12 @@ def test_gan_builders_reject_bad_arguments(call, error, message):
 
 
 def test_gan_rejects_mismatched_networks():
+    noise, label = keras.Input((4,)), keras.Input((3,))
+    two_inputs = keras.Model(
+        [noise, label], keras.layers.Dense(2)(keras.ops.concatenate([noise, label], axis=1))
+    )
+    with pytest.raises(ValueError, match=r"one noise batch \(N, latent_dim\), got \[\(None, 4\)"):
+        GAN(two_inputs, build_mlp_discriminator(2))
     with pytest.raises(ValueError, match="generator output shape"):
         GAN(build_mlp_generator(4, 3), build_mlp_discriminator(2))
     with pytest.raises(ValueError, match="one logit per example"):
@@ -68,13 +75,19 @@ def test_compile_rejects_bad_arguments():
         gan.compile(_adam(), _adam(), loss="wgan")
     with pytest.raises(ValueError, match="d_steps must be >= 1"):
         gan.compile(_adam(), _adam(), d_steps=0)
-    with pytest.raises(ValueError, match="two optimizer objects"):
+    with pytest.raises(ValueError, match="2 different optimizer objects"):
         opt = _adam()
         gan.compile(opt, opt)
     with pytest.raises(ValueError, match="label_smoothing applies"):
         gan.compile(_adam(), _adam(), loss="hinge", label_smoothing=0.1)
-    with pytest.raises(ValueError, match="gp_weight must be a number >= 0"):
+    with pytest.raises(ValueError, match="gp_weight must be a finite number >= 0"):
         gan.compile(_adam(), _adam(), gp_weight=-1.0)
+    with pytest.raises(ValueError, match="gp_weight must be a finite number >= 0, got nan"):
+        gan.compile(_adam(), _adam(), gp_weight=float("nan"))
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\), got 1.5"):
+        gan.compile(_adam(), _adam(), label_smoothing=1.5)  # at compile, not at the first step
+    with pytest.raises(ValueError, match="either to the AdversarialObjective or to compile"):
+        gan.compile(_adam(), _adam(), loss=AdversarialObjective("wgan-gp"), gp_weight=5.0)
 
 
 @pytest.mark.parametrize("loss", list(GAN_LOSSES))
@@ -133,7 +146,7 @@ def test_saved_gan_reproduces_samples_and_resumes_training(tmp_path):
     gan.save(path)
     loaded = keras.models.load_model(path)
     np.testing.assert_array_equal(loaded.generate(8, seed=5), gan.generate(8, seed=5))
-    assert loaded.loss_name == "hinge" and loaded.d_steps == 2
+    assert loaded.objective.loss == "hinge" and loaded.d_steps == 2
     assert float(loaded.d_optimizer.beta_1) == 0.5
     assert int(loaded.g_optimizer.iterations) == 4 and int(loaded.d_optimizer.iterations) == 8
     for a, b in zip(loaded.d_optimizer.variables, gan.d_optimizer.variables, strict=True):
@@ -190,3 +203,68 @@ def test_interrupted_training_resumes_from_a_checkpoint(tmp_path):
     resumed = keras.models.load_model(path)
     history = resumed.fit(ds, initial_epoch=2, epochs=3, verbose=0)
     assert int(resumed.g_optimizer.iterations) == 3 * 4 and len(history.history["g_loss"]) == 1
+
+
+def test_objective_is_checked_when_made_and_saved_with_the_model():
+    objective = AdversarialObjective("nonsaturating", r1_weight=2.0, label_smoothing=0.1)
+    again = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(objective))
+    assert again == objective and again.gp_weight == 0.0
+    assert AdversarialObjective("wgan-gp").gp_weight == 10.0  # the paper's lambda by default
+    with pytest.raises(ValueError, match="label_smoothing applies to the"):
+        AdversarialObjective("lsgan", label_smoothing=0.1)
+    with pytest.raises(TypeError, match="r1_weight must be a number, got str"):
+        AdversarialObjective(r1_weight="10")
+
+
+def test_keras_entry_points_without_meaning_for_a_game_say_what_to_use():
+    gan = _toy_gan()
+    with pytest.raises(TypeError, match=r"does not take \['metrics'\].*QualityMetrics"):
+        gan.compile(_adam(), _adam(), metrics=["accuracy"])
+    gan.compile(_adam(), _adam())
+    with pytest.raises(TypeError, match=r"no evaluation loss.*aegan_tf\.metrics"):
+        gan.evaluate(POINTS)
+    with pytest.raises(TypeError, match=r"no validation_data.*QualityMetrics"):
+        gan.fit(POINTS, validation_data=POINTS, epochs=1, verbose=0)
+    assert int(gan.d_optimizer.iterations) == 0  # refused before any training
+
+
+def test_keras_compile_arguments_survive_saving(tmp_path):
+    gan = _toy_gan()
+    gan.compile(_adam(), _adam(), loss="lsgan", jit_compile=False, steps_per_execution=2)
+    gan.fit(POINTS, batch_size=16, epochs=1, verbose=0)
+    gan.save(tmp_path / "gan.keras")
+    loaded = keras.models.load_model(tmp_path / "gan.keras")
+    assert loaded.steps_per_execution == 2 and loaded.jit_compile is False
+    assert loaded.objective == AdversarialObjective("lsgan")
+
+
+class _StopAtEpoch(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise RuntimeError("interrupted")
+
+
+def test_backup_and_restore_resumes_with_the_optimizer_state(tmp_path):
+    ds = tf.data.Dataset.from_tensor_slices(POINTS).batch(16)  # 4 steps per epoch
+    backup = str(tmp_path / "backup")
+    gan = _toy_gan()
+    gan.compile(_adam(), _adam())
+    with pytest.raises(RuntimeError, match="interrupted"):
+        gan.fit(
+            ds,
+            epochs=3,
+            verbose=0,
+            callbacks=[keras.callbacks.BackupAndRestore(backup), _StopAtEpoch(2)],
+        )
+    resumed = _toy_gan(seed=1)  # a new session: fresh weights, then the backup
+    resumed.compile(_adam(), _adam())
+    history = resumed.fit(
+        ds, epochs=3, verbose=0, callbacks=[keras.callbacks.BackupAndRestore(backup)]
+    )
+    assert len(history.history["d_loss"]) == 1  # only epoch 3 was left
+    # 3 epochs of 4 steps, as uninterrupted: the optimizers' state was restored, not restarted
+    assert int(resumed.d_optimizer.iterations) == 12 and int(resumed.g_optimizer.iterations) == 12

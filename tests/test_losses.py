@@ -5,6 +5,7 @@ import pytest
 import tensorflow as tf
 
 from aegan_tf import losses
+from aegan_tf.models import GAN_LOSSES
 
 
 def _images(value, n=2, shape=(4, 4, 1)):
@@ -121,7 +122,7 @@ def test_least_squares_hinge_and_wasserstein_by_hand():
     assert float(losses.least_squares_generator_loss(fake)) == pytest.approx(0.5 * (9 + 0.25) / 2)
     # hinge: mean(relu(1 - [1, 3])) + mean(relu(1 + [-2, 0.5])) = 0 + 0.75
     assert float(losses.hinge_discriminator_loss(real, fake)) == pytest.approx(0.75)
-    assert float(losses.hinge_generator_loss(fake)) == pytest.approx(0.75)
+    assert GAN_LOSSES["hinge"][1] is losses.wasserstein_generator_loss  # -E[D(G(z))], once
     assert float(losses.wasserstein_critic_loss(real, fake)) == pytest.approx(-0.75 - 2.0)
     assert float(losses.wasserstein_generator_loss(fake)) == pytest.approx(0.75)
 
@@ -185,3 +186,25 @@ def test_r1_penalty_by_hand_and_shape_errors():
     assert float(losses.r1_penalty(_linear_critic(w), real)) == pytest.approx(12.5)
     with pytest.raises(ValueError, match="same shape"):
         losses.gradient_penalty(_linear_critic(w), tf.ones((6, 2)), tf.ones((5, 2)))
+
+
+def _two_input_linear_critic(wx, wz):
+    wx, wz = tf.constant(wx, tf.float32), tf.constant(wz, tf.float32)
+    return lambda xz, training=False: (
+        tf.reduce_sum(tf.reshape(xz[0], [tf.shape(xz[0])[0], -1]) * wx, axis=1)
+        + tf.reduce_sum(xz[1] * wz, axis=1)
+    )
+
+
+def test_penalties_take_a_discriminator_of_several_inputs():
+    # D(x, z) = wx . x + wz . z: its input gradient is (wx, wz) everywhere, of norm sqrt(9+16)=5
+    critic = _two_input_linear_critic(np.full(4, 1.5), [2.0, 4.0])  # 4*2.25 + 4 + 16 = 29
+    real = (tf.ones((6, 2, 2, 1)), tf.ones((6, 2)))
+    fake = (tf.zeros((6, 2, 2, 1)), tf.zeros((6, 2)))
+    norm = np.sqrt(29.0)
+    assert float(losses.gradient_penalty(critic, real, fake)) == pytest.approx((norm - 1) ** 2)
+    assert float(losses.r1_penalty(critic, real)) == pytest.approx(0.5 * 29.0)
+    unit = _two_input_linear_critic(np.full(4, 0.5), [0.0, 0.0])  # norm 1: no penalty
+    assert float(losses.gradient_penalty(unit, real, fake)) == pytest.approx(0.0, abs=1e-6)
+    with pytest.raises(ValueError, match="same shape"):
+        losses.gradient_penalty(critic, real, (fake[0], tf.zeros((6, 3))))

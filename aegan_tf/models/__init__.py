@@ -1,5 +1,10 @@
 """Network builders and the models that own their training step."""
 
+from aegan_tf.models.adversarial import (
+    GAN_LOSSES,
+    AdversarialModel,
+    AdversarialObjective,
+)
 from aegan_tf.models.autoencoder import Autoencoder
 from aegan_tf.models.blocks import (
     build_conv_decoder,
@@ -12,12 +17,16 @@ from aegan_tf.models.blocks import (
     build_mlp_generator,
     describe,
 )
-from aegan_tf.models.gan import GAN, GAN_LOSSES
+from aegan_tf.models.gan import GAN
+from aegan_tf.models.latent_gan import LatentGAN
 
 __all__ = [
     "GAN",
     "GAN_LOSSES",
+    "AdversarialModel",
+    "AdversarialObjective",
     "Autoencoder",
+    "LatentGAN",
     "build_conv_decoder",
     "build_conv_encoder",
     "build_dcgan_discriminator",

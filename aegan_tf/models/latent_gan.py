@@ -1,0 +1,178 @@
+"""The latent GAN: a GAN on a trained autoencoder's codes, decoded into images.
+
+The source article's method: pretrain an autoencoder, encode the training images, train a
+GAN whose samples are codes, and decode them. The GAN works on a few dozen numbers per
+example instead of hundreds of pixels.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from aegan_tf._validation import check_images, check_positive_int
+from aegan_tf.models.autoencoder import Autoencoder
+from aegan_tf.models.gan import GAN
+
+_STD_FLOOR = 1e-6  # a code unit that never varies is divided by this, not by zero
+
+
+@keras.saving.register_keras_serializable(package="aegan_tf")
+class LatentGAN(GAN):
+    """A GAN whose examples are an autoencoder's standardised codes; ``generate`` decodes.
+
+    The encoder and decoder stay frozen: only the generator and the discriminator have
+    optimizers. :meth:`adapt` encodes the training images once and stores the mean and
+    standard deviation of each code unit (saved with the model); ``fit`` then takes images,
+    encodes each batch and trains the GAN on the standardised codes::
+
+        latent_gan = LatentGAN.from_autoencoder(
+            autoencoder, build_mlp_generator(32, 32), build_mlp_discriminator(32))
+        latent_gan.adapt(train_images)
+        latent_gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+        latent_gan.fit(make_dataset(train_images), epochs=50)
+        images = latent_gan.generate(16, seed=0)
+
+    Args:
+        encoder: images ``(N, H, W, C)`` -> codes ``(N, code_dim)``, trained.
+        decoder: codes ``(N, code_dim)`` -> images ``(N, H, W, C)``, trained.
+        generator: noise ``(N, latent_dim)`` -> standardised codes ``(N, code_dim)``.
+        discriminator: standardised codes ``(N, code_dim)`` -> logits ``(N, 1)``.
+        seed: seeds the noise drawn during training.
+    """
+
+    NETWORKS: ClassVar = ("encoder", "decoder", "generator", "discriminator")
+
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        seed: int | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
+        self._set_networks(encoder=encoder, decoder=decoder)
+        code_shape = tuple(encoder.output_shape[1:])
+        if len(code_shape) != 1:
+            raise ValueError(
+                f"encoder must output codes (N, code_dim), got {encoder.output_shape}."
+            )
+        if tuple(decoder.input_shape[1:]) != code_shape:
+            raise ValueError(
+                f"decoder input shape {decoder.input_shape[1:]} must equal the encoder's code "
+                f"shape {code_shape}."
+            )
+        if tuple(generator.output_shape[1:]) != code_shape:
+            raise ValueError(
+                f"the GAN's code size {generator.output_shape[1:]} (generator output) must equal "
+                f"the autoencoder's code size {code_shape}: build the generator and the "
+                f"discriminator with data_dim={code_shape[0]}."
+            )
+        self.image_shape = tuple(encoder.input_shape[1:])
+        self.code_dim = code_shape[0]
+        self.code_mean = self.add_weight(
+            shape=code_shape, initializer="zeros", trainable=False, name="code_mean"
+        )
+        self.code_std = self.add_weight(
+            shape=code_shape, initializer="zeros", trainable=False, name="code_std"
+        )
+
+    @classmethod
+    def from_autoencoder(
+        cls,
+        autoencoder: Autoencoder,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        seed: int | None = None,
+    ) -> LatentGAN:
+        """A latent GAN on a trained :class:`Autoencoder`'s encoder and decoder."""
+        if not isinstance(autoencoder, Autoencoder):
+            raise TypeError(
+                f"autoencoder must be an Autoencoder, got {type(autoencoder).__name__}."
+            )
+        return cls(autoencoder.encoder, autoencoder.decoder, generator, discriminator, seed=seed)
+
+    @property
+    def adapted(self) -> bool:
+        """Whether :meth:`adapt` has set the code statistics (they load with the model)."""
+        return bool(np.any(keras.ops.convert_to_numpy(self.code_std) > 0))
+
+    def adapt(self, images: np.ndarray, batch_size: int = 512) -> dict[str, float]:
+        """Encode ``images`` ``(N, H, W, C)`` and store each code unit's mean and std.
+
+        Also checks that the autoencoder is trained: its reconstructions of ``images`` must
+        be closer (mean squared error) than the mean image is. Returns both errors, as
+        ``{"reconstruction_mse": ..., "mean_image_mse": ...}``.
+        """
+        check_images(images, "images", self.image_shape)
+        images = np.asarray(images, np.float32)
+        codes = self._map(self.encoder, images, batch_size)
+        reconstructions = self._map(self.decoder, codes, batch_size)
+        errors = {
+            "reconstruction_mse": float(np.mean((reconstructions - images) ** 2)),
+            "mean_image_mse": float(np.mean((images.mean(axis=0) - images) ** 2)),
+        }
+        if not errors["reconstruction_mse"] < errors["mean_image_mse"]:
+            raise ValueError(
+                "The autoencoder is not trained: its reconstructions are no closer to the "
+                f"images (MSE {errors['reconstruction_mse']:.4f}) than the mean image is "
+                f"(MSE {errors['mean_image_mse']:.4f}). Fit it first."
+            )
+        self.code_mean.assign(codes.mean(axis=0))
+        self.code_std.assign(np.maximum(codes.std(axis=0), _STD_FLOOR))
+        return errors
+
+    def fit(self, *args, **kwargs):
+        if not self.adapted:
+            raise ValueError(
+                "Call latent_gan.adapt(train_images) before fit: the GAN trains on codes "
+                "standardised by the training codes' mean and standard deviation."
+            )
+        return super().fit(*args, **kwargs)
+
+    def train_step(self, data):
+        images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
+        check_images(images, "images", self.image_shape)
+        codes = self.encoder(images, training=False)  # frozen: no tape watches it
+        return super().train_step(self.standardize(codes))
+
+    def standardize(self, codes) -> tf.Tensor:
+        """Codes ``(N, code_dim)`` -> zero mean, unit standard deviation per unit."""
+        return (tf.cast(codes, tf.float32) - self.code_mean) / self.code_std
+
+    def unstandardize(self, codes) -> tf.Tensor:
+        """The inverse of :meth:`standardize`."""
+        return tf.cast(codes, tf.float32) * self.code_std + self.code_mean
+
+    def encode(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
+        """The encoder's codes ``(N, code_dim)`` of ``images`` ``(N, H, W, C)``."""
+        check_images(images, "images", self.image_shape)
+        return self._map(self.encoder, np.asarray(images, np.float32), batch_size)
+
+    def generate_codes(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
+        """``n`` generated codes ``(n, code_dim)``, in the encoder's units (comparable with
+        :meth:`encode`), for the noise of :meth:`sample_noise`."""
+        z = self.sample_noise(n, seed)
+        return self._map(
+            lambda z, training: self.unstandardize(self.generator(z, training=training)),
+            z,
+            batch_size,
+        )
+
+    def generate_from(self, z) -> tf.Tensor:
+        """Images for a noise batch ``(B, latent_dim)``: decoded generated codes."""
+        codes = self.unstandardize(self.generator(z, training=False))
+        return self.decoder(codes, training=False)
+
+    @staticmethod
+    def _map(network, x: np.ndarray, batch_size: int) -> np.ndarray:
+        batch_size = check_positive_int(batch_size, "batch_size")
+        return np.concatenate(
+            [keras.ops.convert_to_numpy(network(x[i : i + batch_size], training=False))
+             for i in range(0, len(x), batch_size)]
+        ).astype(np.float32)  # fmt: skip
