@@ -54,6 +54,38 @@ class EpochProgressBar(keras.callbacks.Callback):
         print(f"{self.description}: {self._epochs_done} epochs in {seconds:.1f} s; {metrics}")
 
 
+class TimeLimit(keras.callbacks.Callback):
+    """Stop ``fit`` at the end of the first epoch that brings training time to ``seconds``.
+
+    Training time is the sum of the epochs' durations from this callback's
+    ``on_epoch_begin`` to its ``on_epoch_end``, plus ``already_spent`` (for example the
+    seconds an autoencoder took to pretrain, to compare two methods at one budget). List it
+    before callbacks that do slow work at the end of an epoch (such as
+    :class:`QualityMetrics`), so that their work is not counted. After ``fit``,
+    :attr:`seconds_used` holds the total and :attr:`stopped_at_epoch` the last epoch (or
+    ``None`` when ``fit`` ran out of epochs first).
+    """
+
+    def __init__(self, seconds: float, already_spent: float = 0.0) -> None:
+        super().__init__()
+        for name, value in (("seconds", seconds), ("already_spent", already_spent)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+        self.seconds = float(seconds)
+        self.seconds_used = float(already_spent)
+        self.stopped_at_epoch: int | None = None
+        self._epoch_start = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs=None) -> None:
+        self._epoch_start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        self.seconds_used += time.perf_counter() - self._epoch_start
+        if self.seconds_used >= self.seconds:
+            self.stopped_at_epoch = epoch
+            self.model.stop_training = True
+
+
 class SampleGrid(keras.callbacks.Callback):
     """The model's samples for one fixed seed, ``model.generate(n, seed)``, after every epoch.
 

@@ -136,3 +136,19 @@ def test_quality_metrics_logs_fid_and_kid_into_the_history():
     assert fids[1] > 0 and fids[3] > 0 and np.isfinite(history.history["kid"][3])
     seconds = history.history["wall_seconds"]
     assert len(seconds) == 4 and bool(np.all(np.diff(seconds) > 0))
+
+
+def test_time_limit_stops_at_the_epoch_that_reaches_the_budget():
+    from aegan_tf.callbacks import TimeLimit
+
+    sampler = _Sampler((2,))
+    sampler.compile()
+    points = np.zeros((8, 2), np.float32)
+    spent = TimeLimit(seconds=100.0, already_spent=100.0)  # the budget is used up already
+    assert len(sampler.fit(points, epochs=5, verbose=0, callbacks=[spent]).history["scale"]) == 1
+    assert spent.stopped_at_epoch == 0 and spent.seconds_used > 100.0
+    ample = TimeLimit(seconds=3600.0)
+    assert len(sampler.fit(points, epochs=3, verbose=0, callbacks=[ample]).history["scale"]) == 3
+    assert ample.stopped_at_epoch is None and 0 < ample.seconds_used < 3600
+    with pytest.raises(ValueError, match="seconds must be a number >= 0, got -1"):
+        TimeLimit(-1)
