@@ -237,3 +237,57 @@ def point_cloud_snapshots(
         label = "D(x)" if probability else "critic score"
         fig.colorbar(field, ax=axes, shrink=0.8, label=label)
     return fig
+
+
+def metric_over_time(
+    curves: Mapping[str, tuple[Any, Any]],
+    ylabel: str = "FID",
+    log_y: bool = True,
+    title: str = "Sample quality against training time",
+) -> Figure:
+    """One line per model: ``{name: (seconds, values)}``, for example FID against seconds.
+
+    NaN values (epochs that were not measured) are skipped.
+    """
+    if not curves:
+        raise ValueError("curves is empty.")
+    fig = _figure((6, 3.8))
+    ax = fig.subplots()
+    for name, (seconds, values) in curves.items():
+        seconds, values = np.asarray(seconds, float), np.asarray(values, float)
+        if seconds.shape != values.shape:
+            raise ValueError(f"{name}: {seconds.shape} seconds but {values.shape} values.")
+        kept = np.isfinite(values)
+        ax.plot(seconds[kept], values[kept], marker="o", ms=3, label=name)
+    if log_y:
+        ax.set_yscale("log")
+    ax.set(xlabel="training seconds", ylabel=ylabel, title=title)
+    ax.legend()
+    ax.grid(alpha=0.3, which="both")
+    return fig
+
+
+def code_projection(
+    real_codes: Any, generated_codes: Any, title: str = "Codes, projected on 2 principal axes"
+) -> Figure:
+    """Real and generated codes ``(N, D)`` on the first two principal axes of the real ones.
+
+    The axes come from the real codes alone (PCA by SVD), so the generated codes are seen
+    where the real ones lie.
+    """
+    real, generated = _to_numpy(real_codes), _to_numpy(generated_codes)
+    if real.ndim != 2 or generated.ndim != 2 or real.shape[1] != generated.shape[1]:
+        raise ValueError(
+            f"codes must be (N, D) with one D, got {real.shape} and {generated.shape}."
+        )
+    mean = real.mean(axis=0)
+    _, _, axes = np.linalg.svd(real - mean, full_matrices=False)  # rows: principal axes
+    fig = _figure((5.5, 5))
+    ax = fig.subplots()
+    for codes, label, colour in ((real, "real (encoded)", "black"),
+                                 (generated, "generated", "darkorange")):  # fmt: skip
+        projected = (codes - mean) @ axes[:2].T
+        ax.scatter(projected[:, 0], projected[:, 1], s=3, alpha=0.4, c=colour, label=label)
+    ax.set(xlabel="principal axis 1", ylabel="principal axis 2", title=title)
+    ax.legend(markerscale=4)
+    return fig

@@ -184,3 +184,22 @@ def test_training_script_writes_weights_and_card(tmp_path):
     card = trainer.train(tmp_path, epochs=1)
     assert (tmp_path / "mnist_features.weights.h5").exists()
     assert 0.0 <= card["held_out_accuracy"] <= 1.0 and card["epochs"] == 1
+
+
+def test_sample_report_tells_real_digits_from_noise_and_copies(test_digits):
+    from aegan_tf import data, metrics
+
+    test_digits = test_digits[0]
+    train, _ = data.load("mnist", "train", value_range=(-1.0, 1.0), limit=1000)
+    noise = np.random.default_rng(0).uniform(-1, 1, (300, 28, 28, 1)).astype(np.float32)
+    real = metrics.sample_report(test_digits[:300], train, nearest_samples=100)
+    fake = metrics.sample_report(noise, train, nearest_samples=100)
+    copies = metrics.sample_report(train[:300], train, nearest_samples=100)
+    assert set(real) == {"FID", "KID x 1000", "precision", "recall", "classes",
+                         "classifier score", "nearest train image"}  # fmt: skip
+    assert real["FID"] < 10 < 100 < fake["FID"] and real["classes"] == 10
+    assert copies["nearest train image"] < 1e-3 < real["nearest train image"]
+    in_unit_range = metrics.sample_report(
+        (test_digits[:300] + 1) / 2, (train + 1) / 2, value_range=(0.0, 1.0), nearest_samples=100
+    )
+    assert in_unit_range["nearest train image"] == pytest.approx(real["nearest train image"])

@@ -84,3 +84,24 @@ def test_point_cloud_snapshots_draws_one_panel_per_snapshot():
     assert all(len(ax.collections) == 2 for ax in panels)  # real and generated points
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         viz.point_cloud_snapshots(snaps, np.zeros((5, 3)))
+
+
+def test_metric_over_time_draws_one_line_per_model_and_skips_nan():
+    fig = viz.metric_over_time(
+        {"DCGAN": ([10, 20, 30], [90.0, np.nan, 50.0]), "latent GAN": ([15, 25], [20.0, 8.0])}
+    )
+    lines = fig.axes[0].get_lines()
+    assert [len(line.get_xdata()) for line in lines] == [2, 2]
+    assert fig.axes[0].get_yscale() == "log"
+    with pytest.raises(ValueError, match=r"\(3,\) seconds but \(2,\) values"):
+        viz.metric_over_time({"x": ([1, 2, 3], [1.0, 2.0])})
+
+
+def test_code_projection_uses_the_real_codes_principal_axes():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(200, 5)) * [10, 3, 1, 1, 1]  # axis 1 carries most variance
+    fig = viz.code_projection(real, real[:50])
+    first = fig.axes[0].collections[0].get_offsets()
+    assert first.shape == (200, 2) and np.var(first[:, 0]) > np.var(first[:, 1]) > 1
+    with pytest.raises(ValueError, match="one D"):
+        viz.code_projection(real, real[:, :3])
