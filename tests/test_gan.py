@@ -268,3 +268,20 @@ def test_backup_and_restore_resumes_with_the_optimizer_state(tmp_path):
     assert len(history.history["d_loss"]) == 1  # only epoch 3 was left
     # 3 epochs of 4 steps, as uninterrupted: the optimizers' state was restored, not restarted
     assert int(resumed.d_optimizer.iterations) == 12 and int(resumed.g_optimizer.iterations) == 12
+
+
+def test_objective_takes_a_discriminator_of_two_inputs():
+    # BiGAN's discriminator judges pairs (x, z); the objective and its penalties take tuples
+    x_in, z_in = keras.Input((2,)), keras.Input((3,))
+    hidden = keras.layers.Dense(8, activation="relu")(keras.ops.concatenate([x_in, z_in], 1))
+    pair_discriminator = keras.Model([x_in, z_in], keras.layers.Dense(1)(hidden))
+    real = (tf.constant(POINTS[:8]), tf.ones((8, 3)))
+    fake = (tf.constant(POINTS[8:16]), tf.zeros((8, 3)))
+    plain = AdversarialObjective("wgan-gp", gp_weight=0.0)
+    penalised = AdversarialObjective("wgan-gp", r1_weight=1.0)  # gp 10 and R1 1
+    loss, real_logits, fake_logits = plain.discriminator_loss(pair_discriminator, real, fake)
+    assert real_logits.shape == (8, 1) and fake_logits.shape == (8, 1)
+    expected = float(tf.reduce_mean(fake_logits) - tf.reduce_mean(real_logits))
+    assert float(loss) == pytest.approx(expected, rel=1e-5)
+    heavier, _, _ = penalised.discriminator_loss(pair_discriminator, real, fake)
+    assert float(heavier) > float(loss)  # the penalties were added, over both inputs

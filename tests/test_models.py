@@ -130,3 +130,12 @@ def test_describe_gives_shapes_and_parameter_count():
     assert line == "dense_encoder: (None, 28, 28, 1) -> (None, 2), 6,298 parameters"
     with pytest.raises(TypeError, match="keras"):
         describe("encoder")
+
+
+def test_encode_gives_the_encoders_codes_and_checks_the_images(digits):
+    ae = _conv_autoencoder()
+    codes = ae.encode(digits[:5])
+    assert codes.shape == (5, ae.latent_dim)
+    np.testing.assert_allclose(codes, ae.encoder(digits[:5]).numpy(), atol=1e-5)
+    with pytest.raises(ValueError, match=r"\(N, 28, 28, 1\), got shape \(5, 784\)"):
+        ae.encode(digits[:5].reshape(5, 784))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers
 
 from aegan_tf._validation import check_images
@@ -64,6 +65,11 @@ class Autoencoder(ComposedModel):
         if self.input_noise is not None:
             x = self.input_noise(x, training=training)
         return self.decoder(self.encoder(x, training=training), training=training)
+
+    def encode(self, images, batch_size: int = 512) -> np.ndarray:
+        """The codes ``(N, latent_dim)`` of ``images`` ``(N, H, W, C)``, in inference mode."""
+        check_images(images, "images", self.image_shape)
+        return self.encoder.predict(images, batch_size=batch_size, verbose=0)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss between the clean input (or ``y``, if given) and ``y_pred``."""
