@@ -104,6 +104,13 @@ def test_clear_errors(autoencoder, images):
         LatentGAN.from_autoencoder(
             autoencoder.encoder, build_mlp_generator(3, 4), build_mlp_discriminator(4)
         )
+    with pytest.raises(ValueError, match="decoder output shape"):
+        LatentGAN(
+            build_dense_encoder(CODE_DIM),
+            build_dense_decoder(CODE_DIM, (32, 32, 1)),
+            build_mlp_generator(3, CODE_DIM),
+            build_mlp_discriminator(CODE_DIM),
+        )
     untrained = Autoencoder(build_dense_encoder(CODE_DIM), build_dense_decoder(CODE_DIM))
     with pytest.raises(ValueError, match=r"autoencoder is not trained.*Fit it first"):
         _latent_gan(untrained).adapt(images)

@@ -10,6 +10,22 @@ from aegan_tf._validation import check_images
 from aegan_tf.models.composed import ComposedModel
 
 
+def check_encoder_decoder(encoder: keras.Model, decoder: keras.Model) -> tuple[tuple, tuple]:
+    """Check that ``decoder`` inverts ``encoder``'s shapes; return ``(image_shape, code_shape)``."""
+    image_shape, code_shape = tuple(encoder.input_shape[1:]), tuple(encoder.output_shape[1:])
+    if tuple(decoder.input_shape[1:]) != code_shape:
+        raise ValueError(
+            f"decoder input shape {decoder.input_shape[1:]} must equal encoder output "
+            f"shape {code_shape}."
+        )
+    if tuple(decoder.output_shape[1:]) != image_shape:
+        raise ValueError(
+            f"decoder output shape {decoder.output_shape[1:]} must equal encoder input "
+            f"shape {image_shape}."
+        )
+    return image_shape, code_shape
+
+
 @keras.saving.register_keras_serializable(package="aegan_tf")
 class Autoencoder(ComposedModel):
     """An encoder and a decoder trained end to end with ``compile()`` / ``fit()``.
@@ -39,17 +55,7 @@ class Autoencoder(ComposedModel):
     ) -> None:
         super().__init__(**kwargs)
         self._set_networks(encoder=encoder, decoder=decoder)
-        image_shape, code_shape = tuple(encoder.input_shape[1:]), tuple(encoder.output_shape[1:])
-        if tuple(decoder.input_shape[1:]) != code_shape:
-            raise ValueError(
-                f"decoder input shape {decoder.input_shape[1:]} must equal encoder output "
-                f"shape {code_shape}."
-            )
-        if tuple(decoder.output_shape[1:]) != image_shape:
-            raise ValueError(
-                f"decoder output shape {decoder.output_shape[1:]} must equal encoder input "
-                f"shape {image_shape}."
-            )
+        image_shape, code_shape = check_encoder_decoder(encoder, decoder)
         if isinstance(noise_stddev, bool) or not isinstance(noise_stddev, (int, float)):
             raise TypeError(f"noise_stddev must be a number, got {noise_stddev!r}.")
         if noise_stddev < 0:

@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf._validation import check_images, check_positive_int
-from aegan_tf.models.autoencoder import Autoencoder
+from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder
 from aegan_tf.models.gan import GAN
 
 _STD_FLOOR = 1e-6  # a code unit that never varies is divided by this, not by zero
@@ -57,15 +57,10 @@ class LatentGAN(GAN):
     ) -> None:
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         self._set_networks(encoder=encoder, decoder=decoder)
-        code_shape = tuple(encoder.output_shape[1:])
+        image_shape, code_shape = check_encoder_decoder(encoder, decoder)
         if len(code_shape) != 1:
             raise ValueError(
                 f"encoder must output codes (N, code_dim), got {encoder.output_shape}."
-            )
-        if tuple(decoder.input_shape[1:]) != code_shape:
-            raise ValueError(
-                f"decoder input shape {decoder.input_shape[1:]} must equal the encoder's code "
-                f"shape {code_shape}."
             )
         if tuple(generator.output_shape[1:]) != code_shape:
             raise ValueError(
@@ -73,7 +68,7 @@ class LatentGAN(GAN):
                 f"the autoencoder's code size {code_shape}: build the generator and the "
                 f"discriminator with data_dim={code_shape[0]}."
             )
-        self.image_shape = tuple(encoder.input_shape[1:])
+        self.image_shape = image_shape
         self.code_dim = code_shape[0]
         self.code_mean = self.add_weight(
             shape=code_shape, initializer="zeros", trainable=False, name="code_mean"
