@@ -166,6 +166,8 @@ class LatentGAN(GAN):
 
     @staticmethod
     def _map(network, x: np.ndarray, batch_size: int) -> np.ndarray:
+        """``network`` on ``x`` in batches, by direct calls: ``predict`` would retrace per
+        network and print TensorFlow's retracing warnings into the cell's output."""
         batch_size = check_positive_int(batch_size, "batch_size")
         return np.concatenate(
             [keras.ops.convert_to_numpy(network(x[i : i + batch_size], training=False))
