@@ -1,7 +1,7 @@
 """aegan_tf: autoencoders, GANs and their combination in Keras 3 / TensorFlow.
 
 The companion package of the *aegan-tf* book. Modules, lowest first: ``config``, ``data``,
-``losses``, ``latent``, ``models``, ``callbacks``, ``viz``.
+``losses``, ``latent``, ``priors``, ``models``, ``callbacks``, ``viz``.
 """
 
 import os
@@ -10,7 +10,7 @@ import os
 # setdefault: a user who chose a level keeps it. This must run before TensorFlow is imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from aegan_tf import callbacks, config, data, latent, losses, metrics, models, viz
+from aegan_tf import callbacks, config, data, latent, losses, metrics, models, priors, viz
 
 __version__ = "0.1.0"
 
@@ -23,5 +23,6 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "priors",
     "viz",
 ]

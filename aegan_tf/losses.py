@@ -61,6 +61,40 @@ def bce_reconstruction_loss(x: tf.Tensor, x_hat: tf.Tensor) -> tf.Tensor:
     return tf.reduce_mean(bce, axis=[1, 2, 3])
 
 
+RECONSTRUCTION_LOSSES = {"mse": mse_reconstruction_loss, "bce": bce_reconstruction_loss}
+"""Name -> per-example reconstruction loss, for the models that take ``reconstruction=``."""
+
+
+def kl_to_standard_normal(mean: tf.Tensor, log_var: tf.Tensor) -> tf.Tensor:
+    """``KL(N(μ, diag σ²) || N(0, I))`` per example, shape ``(N,)``, in closed form:
+
+    ``1/2 sum_j (μ_j² + σ_j² - log σ_j² - 1)`` (Kingma & Welling 2014, "Auto-Encoding
+    Variational Bayes", appendix B). ``mean`` and ``log_var`` (``log σ²``) are ``(N, d)``.
+    """
+    mean, log_var = tf.cast(mean, tf.float32), tf.cast(log_var, tf.float32)
+    if tuple(mean.shape) != tuple(log_var.shape) or len(mean.shape) != 2:
+        raise ValueError(
+            f"mean and log_var must both be (N, latent_dim), got {tuple(mean.shape)} and "
+            f"{tuple(log_var.shape)}."
+        )
+    return 0.5 * tf.reduce_sum(tf.square(mean) + tf.exp(log_var) - log_var - 1.0, axis=1)
+
+
+def feature_reconstruction_loss(real_features: tf.Tensor, fake_features: tf.Tensor) -> tf.Tensor:
+    """``1/2 ||f(x) - f(x̃)||²`` per example, shape ``(N,)``: a Gaussian log-likelihood of the
+    reconstruction in a discriminator's feature space (Larsen et al. 2016, "Autoencoding
+    beyond pixels using a learned similarity metric", the VAE-GAN's ``L_llike^Dis_l``).
+    Features are ``(N, ...)``; every axis but the first is summed."""
+    real = tf.cast(real_features, tf.float32)
+    fake = tf.cast(fake_features, tf.float32)
+    if tuple(real.shape[1:]) != tuple(fake.shape[1:]):
+        raise ValueError(
+            f"real and fake features must have the same shape, got {tuple(real.shape)} and "
+            f"{tuple(fake.shape)}."
+        )
+    return 0.5 * tf.reduce_sum(tf.reshape(tf.square(real - fake), [tf.shape(real)[0], -1]), axis=1)
+
+
 # --- Adversarial losses --------------------------------------------------------------------
 # Inputs are the discriminator's raw outputs, called logits whatever the loss (any real
 # number), shape (N,) or (N, 1); D(x) = sigmoid(logit) where a probability is meant. Each

@@ -285,3 +285,16 @@ def test_objective_takes_a_discriminator_of_two_inputs():
     assert float(loss) == pytest.approx(expected, rel=1e-5)
     heavier, _, _ = penalised.discriminator_loss(pair_discriminator, real, fake)
     assert float(heavier) > float(loss)  # the penalties were added, over both inputs
+
+
+def test_joint_and_conditional_discriminators_take_two_inputs():
+    from aegan_tf.models import build_joint_discriminator
+
+    joint = build_joint_discriminator(8)
+    assert [tuple(t.shape) for t in joint.inputs] == [(None, 28, 28, 1), (None, 8)]
+    logits = joint([np.zeros((2, 28, 28, 1), np.float32), np.zeros((2, 8), np.float32)])
+    assert logits.shape == (2, 1)
+    conditional = build_mlp_discriminator(3, (8,), condition_dim=10)
+    assert [tuple(t.shape) for t in conditional.inputs] == [(None, 3), (None, 10)]
+    with pytest.raises(ValueError, match="divisible by 4"):
+        build_joint_discriminator(8, image_shape=(30, 30, 1))

@@ -203,3 +203,21 @@ def test_sample_report_tells_real_digits_from_noise_and_copies(test_digits):
         (test_digits[:300] + 1) / 2, (train + 1) / 2, value_range=(0.0, 1.0), nearest_samples=100
     )
     assert in_unit_range["nearest train image"] == pytest.approx(real["nearest train image"])
+
+
+def test_linear_probe_reads_separable_labels_and_not_noise():
+    from aegan_tf.metrics import linear_probe
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 4, 800)
+    centres = 5 * rng.standard_normal((4, 6))
+    codes = centres[labels] + rng.standard_normal((800, 6))
+    assert linear_probe(codes[:600], labels[:600], codes[600:], labels[600:]) > 0.97
+    noise = rng.standard_normal((800, 6))
+    assert linear_probe(noise[:600], labels[:600], noise[600:], labels[600:]) < 0.4  # chance 0.25
+    with pytest.raises(ValueError, match=r"train_labels must be integer labels of shape \(600,\)"):
+        linear_probe(codes[:600], labels[:500], codes[600:], labels[600:])
+    with pytest.raises(ValueError, match="same size, got 6 and 5"):
+        linear_probe(codes[:600], labels[:600], codes[600:, :5], labels[600:])
+    with pytest.raises(ValueError, match="test_codes contain NaN"):
+        linear_probe(codes[:600], labels[:600], np.full((200, 6), np.nan), labels[600:])

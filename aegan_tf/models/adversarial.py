@@ -21,8 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf import losses
-from aegan_tf._validation import check_positive_int
-from aegan_tf.models.composed import ComposedModel
+from aegan_tf.models.composed import GenerativeModel
 
 GAN_LOSSES: dict[str, tuple[Callable, Callable]] = {
     "nonsaturating": (losses.minimax_discriminator_loss, losses.nonsaturating_generator_loss),
@@ -97,15 +96,34 @@ class AdversarialObjective:
         """``(loss, real_logits, fake_logits)`` for one discriminator update, penalties included."""
         real_logits = discriminator(real, training=True)
         fake_logits = discriminator(fake, training=True)
+        loss = self.logits_loss(real_logits, fake_logits)
+        return loss + self.penalty(discriminator, real, fake), real_logits, fake_logits
+
+    def logits_loss(self, real_logits, fake_logits) -> tf.Tensor:
+        """The discriminator's loss from its outputs, without the penalties."""
         if self.gives_probabilities:
-            loss = self._d_loss(real_logits, fake_logits, self.label_smoothing)
-        else:
-            loss = self._d_loss(real_logits, fake_logits)
+            return self._d_loss(real_logits, fake_logits, self.label_smoothing)
+        return self._d_loss(real_logits, fake_logits)
+
+    def penalty(self, discriminator, real, fake) -> tf.Tensor | float:
+        """The weighted gradient penalties (0 when both weights are 0)."""
+        total = 0.0
         if self.gp_weight:
-            loss += self.gp_weight * losses.gradient_penalty(discriminator, real, fake)
+            total += self.gp_weight * losses.gradient_penalty(discriminator, real, fake)
         if self.r1_weight:
-            loss += self.r1_weight * losses.r1_penalty(discriminator, real)
-        return loss, real_logits, fake_logits
+            total += self.r1_weight * losses.r1_penalty(discriminator, real)
+        return total
+
+    def swapped_loss(self, real_logits, fake_logits) -> tf.Tensor:
+        """The discriminator's loss with real and fake swapped, no smoothing: what two players
+        who both feed the discriminator (BiGAN's encoder and generator) minimise together.
+
+        For the ``nonsaturating`` and ``minimax`` losses it is the non-saturating form
+        ``-E[log(1 - D(real))] - E[log D(fake)]`` (Donahue et al. 2016, section 3.4).
+        """
+        if self.gives_probabilities:
+            return losses.minimax_discriminator_loss(fake_logits, real_logits)
+        return self._d_loss(fake_logits, real_logits)
 
     def generator_loss(self, fake_logits) -> tf.Tensor:
         """The generator's loss from the discriminator's outputs on its samples."""
@@ -158,7 +176,7 @@ def adversarial_objective(
 _KERAS_COMPILE_ARGS = ("run_eagerly", "jit_compile", "steps_per_execution")
 
 
-class AdversarialModel(ComposedModel):
+class AdversarialModel(GenerativeModel):
     """A model of named networks trained by named optimizers, each updating named networks.
 
     Subclasses set ``OPTIMIZERS``, for example
@@ -230,6 +248,28 @@ class AdversarialModel(ComposedModel):
         optimizer.apply(tape.gradient(scaled, variables), variables)
         return result
 
+    def _update_together(self, game: Callable) -> dict:
+        """Every optimizer at once from one forward pass (as in Larsen et al.'s algorithm 1).
+
+        ``game()`` returns ``({optimizer name: its loss}, logged values)``; each optimizer
+        steps on the gradient of its own loss, all computed before any is applied. Returns
+        the logged values.
+        """
+        with tf.GradientTape(persistent=True) as tape:
+            losses_by_optimizer, logged = game()
+            scaled = {
+                name: getattr(self, name).scale_loss(loss)
+                for name, loss in losses_by_optimizer.items()
+            }
+        steps = []
+        for name, loss in scaled.items():
+            variables = self._trainable_variables_of(name)
+            steps.append((getattr(self, name), tape.gradient(loss, variables), variables))
+        del tape
+        for optimizer, gradients, variables in steps:
+            optimizer.apply(gradients, variables)
+        return logged
+
     def _metric_names(self) -> list[str]:
         return [m.name for m in self.metrics]
 
@@ -266,22 +306,3 @@ class AdversarialModel(ComposedModel):
                 "in callbacks= to measure the samples against held-out images each epoch."
             )
         return super().fit(*args, **kwargs)
-
-    def sample_noise(self, n: int, seed: int = 0) -> np.ndarray:
-        """Noise ``(n, latent_dim)`` from ``N(0, I)``, the same for the same ``seed`` anywhere."""
-        n = check_positive_int(n, "n")
-        rng = np.random.default_rng(seed)
-        return rng.standard_normal((n, self.latent_dim)).astype(np.float32)
-
-    def generate(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
-        """``n`` generated examples ``(n, ...)`` for the noise of :meth:`sample_noise`."""
-        z = self.sample_noise(n, seed)
-        batch_size = check_positive_int(batch_size, "batch_size")
-        return np.concatenate(
-            [keras.ops.convert_to_numpy(self.generate_from(z[i : i + batch_size]))
-             for i in range(0, n, batch_size)]
-        )  # fmt: skip
-
-    def generate_from(self, z) -> tf.Tensor:
-        """Examples for the noise batch ``z`` ``(B, latent_dim)``; subclasses define it."""
-        raise NotImplementedError

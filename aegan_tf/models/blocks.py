@@ -220,10 +220,56 @@ def build_mlp_generator(
     return keras.Model(noise, points, name="mlp_generator")
 
 
-def build_mlp_discriminator(data_dim: int, hidden_units: Sequence[int] = (128, 128)) -> keras.Model:
-    """MLP discriminator for low-dimensional data: points ``(N, data_dim)`` -> logits ``(N, 1)``."""
+def build_mlp_discriminator(
+    data_dim: int, hidden_units: Sequence[int] = (128, 128), condition_dim: int | None = None
+) -> keras.Model:
+    """MLP discriminator for low-dimensional data: points ``(N, data_dim)`` -> logits ``(N, 1)``.
+
+    With ``condition_dim``, it takes ``[points, condition (N, condition_dim)]`` (for example a
+    one-hot label) and reads them concatenated.
+    """
     data_dim = check_positive_int(data_dim, "data_dim")
     hidden_units = _check_units(hidden_units, "hidden_units")
     points = keras.Input((data_dim,), name="points")
-    logits = layers.Dense(1, dtype="float32", name="logits")(_dense_stack(points, hidden_units))
-    return keras.Model(points, logits, name="mlp_discriminator")
+    inputs, h = points, points
+    if condition_dim is not None:
+        condition = keras.Input(
+            (check_positive_int(condition_dim, "condition_dim"),), name="condition"
+        )
+        inputs, h = [points, condition], layers.Concatenate()([points, condition])
+    logits = layers.Dense(1, dtype="float32", name="logits")(_dense_stack(h, hidden_units))
+    return keras.Model(inputs, logits, name="mlp_discriminator")
+
+
+def build_joint_discriminator(
+    latent_dim: int,
+    image_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (64, 128),
+    hidden_units: Sequence[int] = (512,),
+    dropout: float = 0.2,
+) -> keras.Model:
+    """BiGAN's discriminator on pairs: ``[images (N, H, W, C), codes (N, latent_dim)]`` ->
+    logits ``(N, 1)``.
+
+    The images go through stride-2 5x5 convs with LeakyReLU (``(N, 14, 14, 64)`` ->
+    ``(N, 7, 7, 128)``, flattened), the codes through a dense layer; both are concatenated
+    and read by LeakyReLU dense layers of ``hidden_units``, with dropout.
+    """
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    image_shape = _check_image_shape(image_shape)
+    filters = _check_units(filters, "filters")
+    hidden_units = _check_units(hidden_units, "hidden_units")
+    _check_downsampling(image_shape, len(filters))
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}.")
+    images = keras.Input(image_shape, name="images")
+    codes = keras.Input((latent_dim,), name="codes")
+    x = images
+    for f in filters:
+        x = layers.LeakyReLU(0.2)(layers.Conv2D(f, 5, strides=2, padding="same")(x))
+    z = layers.LeakyReLU(0.2)(layers.Dense(hidden_units[0])(codes))
+    h = layers.Concatenate()([layers.Flatten()(x), z])
+    for units in hidden_units:
+        h = layers.Dropout(dropout)(layers.LeakyReLU(0.2)(layers.Dense(units)(h)))
+    logits = layers.Dense(1, dtype="float32", name="logits")(h)
+    return keras.Model([images, codes], logits, name="joint_discriminator")

@@ -13,15 +13,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from aegan_tf._validation import check_images, check_positive_int
+from aegan_tf._validation import check_images
 from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder
+from aegan_tf.models.composed import Encoding, map_batches
 from aegan_tf.models.gan import GAN
 
 _STD_FLOOR = 1e-6  # a code unit that never varies is divided by this, not by zero
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
-class LatentGAN(GAN):
+class LatentGAN(Encoding, GAN):
     """A GAN whose examples are an autoencoder's standardised codes; ``generate`` decodes.
 
     The encoder and decoder stay frozen: only the generator and the discriminator have
@@ -106,8 +107,8 @@ class LatentGAN(GAN):
         """
         check_images(images, "images", self.image_shape)
         images = np.asarray(images, np.float32)
-        codes = self._map(self.encoder, images, batch_size)
-        reconstructions = self._map(self.decoder, codes, batch_size)
+        codes = map_batches(self.encoder, images, batch_size)
+        reconstructions = map_batches(self.decoder, codes, batch_size)
         errors = {
             "reconstruction_mse": float(np.mean((reconstructions - images) ** 2)),
             "mean_image_mse": float(np.mean((images.mean(axis=0) - images) ** 2)),
@@ -144,16 +145,11 @@ class LatentGAN(GAN):
         """The inverse of :meth:`standardize`."""
         return tf.cast(codes, tf.float32) * self.code_std + self.code_mean
 
-    def encode(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
-        """The encoder's codes ``(N, code_dim)`` of ``images`` ``(N, H, W, C)``."""
-        check_images(images, "images", self.image_shape)
-        return self._map(self.encoder, np.asarray(images, np.float32), batch_size)
-
     def generate_codes(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
         """``n`` generated codes ``(n, code_dim)``, in the encoder's units (comparable with
         :meth:`encode`), for the noise of :meth:`sample_noise`."""
         z = self.sample_noise(n, seed)
-        return self._map(
+        return map_batches(
             lambda z, training: self.unstandardize(self.generator(z, training=training)),
             z,
             batch_size,
@@ -164,12 +160,6 @@ class LatentGAN(GAN):
         codes = self.unstandardize(self.generator(z, training=False))
         return self.decoder(codes, training=False)
 
-    @staticmethod
-    def _map(network, x: np.ndarray, batch_size: int) -> np.ndarray:
-        """``network`` on ``x`` in batches, by direct calls: ``predict`` would retrace per
-        network and print TensorFlow's retracing warnings into the cell's output."""
-        batch_size = check_positive_int(batch_size, "batch_size")
-        return np.concatenate(
-            [keras.ops.convert_to_numpy(network(x[i : i + batch_size], training=False))
-             for i in range(0, len(x), batch_size)]
-        ).astype(np.float32)  # fmt: skip
+    def reconstruct(self, images, batch_size: int = 512) -> np.ndarray:
+        """The autoencoder's reconstructions ``decoder(encoder(images))``, ``(N, H, W, C)``."""
+        return map_batches(self.decoder, self.encode(images, batch_size), batch_size)
