@@ -55,29 +55,43 @@ class EpochProgressBar(keras.callbacks.Callback):
 
 
 class TimeLimit(keras.callbacks.Callback):
-    """Stop ``fit`` at the end of the first epoch that brings training time to ``seconds``.
+    """Stop ``fit`` when training time reaches ``seconds``.
 
     Training time is the sum of the epochs' durations from this callback's
     ``on_epoch_begin`` to its ``on_epoch_end``, plus ``already_spent`` (for example the
-    seconds an autoencoder took to pretrain, to compare two methods at one budget). List it
-    before callbacks that do slow work at the end of an epoch (such as
-    :class:`QualityMetrics`), so that their work is not counted. After ``fit``,
+    seconds an autoencoder took to pretrain, to compare two methods at one budget). By
+    default the check runs at the end of each epoch, so the last epoch completes and may
+    overshoot; with ``within_epoch=True`` it also runs after every batch, and ``fit`` stops
+    mid-epoch as soon as the budget is spent (the partial epoch still ends normally, so
+    epoch-end callbacks run). List it before callbacks that do slow work at the end of an
+    epoch (such as :class:`QualityMetrics`), so that their work is not counted. After ``fit``,
     :attr:`seconds_used` holds the total and :attr:`stopped_at_epoch` the last epoch (or
     ``None`` when ``fit`` ran out of epochs first).
     """
 
-    def __init__(self, seconds: float, already_spent: float = 0.0) -> None:
+    def __init__(
+        self, seconds: float, already_spent: float = 0.0, within_epoch: bool = False
+    ) -> None:
         super().__init__()
         for name, value in (("seconds", seconds), ("already_spent", already_spent)):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+        if not isinstance(within_epoch, bool):
+            raise TypeError(f"within_epoch must be True or False, got {within_epoch!r}.")
         self.seconds = float(seconds)
         self.seconds_used = float(already_spent)
+        self.within_epoch = within_epoch
         self.stopped_at_epoch: int | None = None
         self._epoch_start = 0.0
 
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
         self._epoch_start = time.perf_counter()
+
+    def on_train_batch_end(self, batch: int, logs=None) -> None:
+        if self.within_epoch and (
+            self.seconds_used + time.perf_counter() - self._epoch_start >= self.seconds
+        ):
+            self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         self.seconds_used += time.perf_counter() - self._epoch_start

@@ -152,3 +152,20 @@ def test_time_limit_stops_at_the_epoch_that_reaches_the_budget():
     assert ample.stopped_at_epoch is None and 0 < ample.seconds_used < 3600
     with pytest.raises(ValueError, match="seconds must be a number >= 0, got -1"):
         TimeLimit(-1)
+
+
+def test_time_limit_within_epoch_stops_after_the_batch_that_spends_the_budget():
+    from aegan_tf.callbacks import TimeLimit
+
+    sampler = _Sampler((2,))
+    sampler.compile()
+    points = np.zeros((64, 2), np.float32)
+    batches = []
+    counter = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: batches.append(b))
+    spent = TimeLimit(seconds=100.0, already_spent=100.0, within_epoch=True)
+    sampler.fit(points, batch_size=8, epochs=5, verbose=0, callbacks=[spent, counter])
+    assert batches == [0] and spent.stopped_at_epoch == 0  # 1 of 8 batches, then stop
+    whole = TimeLimit(seconds=100.0, already_spent=100.0)  # the default waits for the epoch
+    batches.clear()
+    sampler.fit(points, batch_size=8, epochs=5, verbose=0, callbacks=[whole, counter])
+    assert batches == list(range(8))

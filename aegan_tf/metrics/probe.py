@@ -33,8 +33,8 @@ def linear_probe(
 
     The classifier is ridge regression onto one-hot labels (closed form, so the number is
     the same on every machine), on codes standardised with the training codes' statistics;
-    ``l2`` is the ridge penalty per training example. Chance is ``1 / n_classes``; a linear
-    probe on raw MNIST pixels scores about 0.85.
+    ``l2`` is the ridge penalty per training example. Chance is ``1 / n_classes``; on the
+    784 raw pixels of the offline MNIST split (4,000 training digits) it scores 0.82.
     """
     x, y = _check_codes_and_labels(train_codes, train_labels, "train")
     x_test, y_test = _check_codes_and_labels(test_codes, test_labels, "test")

@@ -252,12 +252,13 @@ def build_joint_discriminator(
     logits ``(N, 1)``.
 
     The images go through stride-2 5x5 convs with LeakyReLU (``(N, 14, 14, 64)`` ->
-    ``(N, 7, 7, 128)``, flattened), the codes through a dense layer; both are concatenated
-    and read by LeakyReLU dense layers of ``hidden_units``, with dropout.
+    ``(N, 7, 7, 128)``, flattened; ``filters=()``: the pixels themselves, flattened), the codes
+    through a dense layer; both are concatenated and read by LeakyReLU dense layers of
+    ``hidden_units``, with dropout.
     """
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     image_shape = _check_image_shape(image_shape)
-    filters = _check_units(filters, "filters")
+    filters = _check_units(filters, "filters") if len(filters) else ()
     hidden_units = _check_units(hidden_units, "hidden_units")
     _check_downsampling(image_shape, len(filters))
     if not 0.0 <= dropout < 1.0:
