@@ -221,3 +221,18 @@ def test_linear_probe_reads_separable_labels_and_not_noise():
         linear_probe(codes[:600], labels[:600], codes[600:, :5], labels[600:])
     with pytest.raises(ValueError, match="test_codes contain NaN"):
         linear_probe(codes[:600], labels[:600], np.full((200, 6), np.nan), labels[600:])
+
+
+def test_sharpness_drops_when_images_are_blurred_and_checks_the_range():
+    from aegan_tf.metrics import sharpness
+
+    rng = np.random.default_rng(0)
+    images = (rng.random((4, 28, 28, 1)) > 0.7).astype(np.float32)  # hard edges everywhere
+    blurred = images.copy()
+    for axis in (1, 2):  # a 3-tap box blur along each axis
+        blurred = (np.roll(blurred, 1, axis) + blurred + np.roll(blurred, -1, axis)) / 3
+    assert sharpness(blurred) < 0.3 * sharpness(images)
+    assert sharpness(np.full((2, 28, 28, 1), 0.5, np.float32)) == 0.0
+    np.testing.assert_allclose(sharpness(2 * images - 1, (-1.0, 1.0)), sharpness(images))
+    with pytest.raises(ValueError, match=r"must lie in \[0.0, 1.0\]"):
+        sharpness(2 * images - 1)

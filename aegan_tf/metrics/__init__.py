@@ -5,6 +5,7 @@
 - :mod:`~aegan_tf.metrics.nearest`: memorisation, the distance to the nearest training image;
 - :mod:`~aegan_tf.metrics.coverage`: modes of a known mixture covered (toy 2-D data);
 - :mod:`~aegan_tf.metrics.probe`: what an encoder learned, a linear probe of its codes;
+- :mod:`~aegan_tf.metrics.sharpness`: how blurred images are (variance of the Laplacian);
 - :mod:`~aegan_tf.metrics.report`: all of the above for one set of samples, a table row;
 - :mod:`~aegan_tf.metrics.features`: the feature network itself.
 """
@@ -21,6 +22,7 @@ from aegan_tf.metrics.features import (
 from aegan_tf.metrics.nearest import nearest_neighbours
 from aegan_tf.metrics.probe import linear_probe
 from aegan_tf.metrics.report import sample_report
+from aegan_tf.metrics.sharpness import sharpness
 
 __all__ = [
     "ClassReport",
@@ -39,4 +41,5 @@ __all__ = [
     "nearest_neighbours",
     "precision_recall",
     "sample_report",
+    "sharpness",
 ]
