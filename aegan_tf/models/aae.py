@@ -211,15 +211,15 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
 
         g_loss = self._update("g_optimizer", encoder_loss)
 
-        for name, value in (
-            ("reconstruction", rec_loss),
-            ("d_loss", d_loss),
-            ("g_loss", g_loss),
-            ("d_real", tf.reduce_mean(self.objective.shown(real_logits))),
-            ("d_fake", tf.reduce_mean(self.objective.shown(fake_logits))),
-        ):
-            self.trackers[name].update_state(value)
-        return {m.name: m.result() for m in self.metrics}
+        return self._log(
+            {
+                "reconstruction": rec_loss,
+                "d_loss": d_loss,
+                "g_loss": g_loss,
+                "d_real": tf.reduce_mean(self.objective.shown(real_logits)),
+                "d_fake": tf.reduce_mean(self.objective.shown(fake_logits)),
+            }
+        )
 
     def sample_noise(self, n: int, seed: int = 0, components=None) -> np.ndarray:
         """Prior samples ``(n, code_dim)``; ``components`` ``(n,)`` picks each one's component."""

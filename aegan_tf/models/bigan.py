@@ -157,14 +157,14 @@ class BiGAN(Encoding, AdversarialModel):
 
         g_loss = self._update("g_optimizer", encoder_generator_loss)
 
-        for name, value in (
-            ("d_loss", d_loss),
-            ("g_loss", g_loss),
-            ("d_real", tf.reduce_mean(self.objective.shown(real_logits))),
-            ("d_fake", tf.reduce_mean(self.objective.shown(fake_logits))),
-        ):
-            self.trackers[name].update_state(value)
-        return {m.name: m.result() for m in self.metrics}
+        return self._log(
+            {
+                "d_loss": d_loss,
+                "g_loss": g_loss,
+                "d_real": tf.reduce_mean(self.objective.shown(real_logits)),
+                "d_fake": tf.reduce_mean(self.objective.shown(fake_logits)),
+            }
+        )
 
     def generate_from(self, z) -> tf.Tensor:
         """``G(z)`` for noise ``(B, latent_dim)``, in inference mode; ``reconstruct`` gives

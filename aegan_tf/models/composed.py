@@ -83,6 +83,13 @@ class GenerativeModel(ComposedModel):
         """Examples for the noise batch ``z`` ``(B, latent_dim)``; subclasses define it."""
         raise NotImplementedError
 
+    def _log(self, values: dict) -> dict:
+        """Add ``values`` to the ``Mean`` trackers of the same names (``self.trackers``) and
+        return every metric's result: what ``train_step`` returns."""
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {m.name: m.result() for m in self.metrics}
+
 
 class Encoding:
     """For a :class:`GenerativeModel` with an ``encoder`` (and ``image_shape``): codes of

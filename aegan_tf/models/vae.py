@@ -185,10 +185,5 @@ class VAE(VariationalCodes, GenerativeModel):
         images = data[0] if isinstance(data, (tuple, list)) else data
         return self._log(self.negative_elbo(images, training=False))
 
-    def _log(self, terms: dict) -> dict:
-        for name, value in terms.items():
-            self.trackers[name].update_state(value)
-        return {m.name: m.result() for m in self.metrics}
-
     def settings(self) -> dict:
         return {"beta": self.beta, "reconstruction": self.reconstruction, "seed": self.seed}

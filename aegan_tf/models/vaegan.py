@@ -190,10 +190,7 @@ class VAEGAN(VariationalCodes, AdversarialModel):
                 "d_fake": tf.reduce_mean(self.objective.shown(fake_logits)),
             }
 
-        logged = self._update_together(game)
-        for name, value in logged.items():
-            self.trackers[name].update_state(value)
-        return {m.name: m.result() for m in self.metrics}
+        return self._log(self._update_together(game))
 
     def settings(self) -> dict:
         return {"feature_layer": self.feature_layer, "seed": self.seed}
