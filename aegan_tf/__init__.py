@@ -1,7 +1,8 @@
 """aegan_tf: autoencoders, GANs and their combination in Keras 3 / TensorFlow.
 
 The companion package of the *aegan-tf* book. Modules, lowest first: ``config``, ``data``,
-``losses``, ``latent``, ``priors``, ``models``, ``callbacks``, ``viz``.
+``losses``, ``latent``, ``density``, ``priors``, ``models``, ``callbacks``, ``training``,
+``viz``, ``comparison``.
 """
 
 import os
@@ -10,19 +11,35 @@ import os
 # setdefault: a user who chose a level keeps it. This must run before TensorFlow is imported.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from aegan_tf import callbacks, config, data, latent, losses, metrics, models, priors, viz
+from aegan_tf import (
+    callbacks,
+    comparison,
+    config,
+    data,
+    density,
+    latent,
+    losses,
+    metrics,
+    models,
+    priors,
+    training,
+    viz,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
     "callbacks",
+    "comparison",
     "config",
     "data",
+    "density",
     "latent",
     "losses",
     "metrics",
     "models",
     "priors",
+    "training",
     "viz",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import imageio.v3 as imageio
@@ -237,7 +238,12 @@ class QualityMetrics(keras.callbacks.Callback):
     (its mean over subsets) and ``metric_seconds`` (the time the measuring took) to the
     epoch's logs; other epochs log NaN, so that every ``history.history`` list has one
     entry per epoch. ``wall_seconds`` (training time since the first ``fit``, measuring
-    excluded) is logged every epoch, to plot quality against time.
+    excluded, plus ``already_spent``) is logged every epoch, to plot quality against time.
+    With ``every_seconds`` instead of ``every``, an epoch is measured when at least that
+    many training seconds have passed since the last measurement (the first epoch is
+    always measured): for models whose epochs last from a second to a minute. ``sampler``,
+    a function ``(n, seed) -> images``, replaces ``model.generate`` (for example to measure
+    an autoencoder through a density fitted to its codes).
     """
 
     def __init__(
@@ -247,15 +253,27 @@ class QualityMetrics(keras.callbacks.Callback):
         n: int = 1000,
         seed: int = 0,
         value_range: tuple[float, float] = (-1.0, 1.0),
+        every_seconds: float | None = None,
+        already_spent: float = 0.0,
+        sampler: Callable[[int, int], np.ndarray] | None = None,
     ) -> None:
         super().__init__()
         self.every = check_positive_int(every, "every")
+        if every_seconds is not None and not (
+            isinstance(every_seconds, (int, float)) and every_seconds > 0
+        ):
+            raise ValueError(f"every_seconds must be a number > 0 or None, got {every_seconds!r}.")
+        if every_seconds is not None and every != 1:
+            raise ValueError("give every (epochs) or every_seconds, not both.")
+        self.every_seconds = every_seconds
+        self.sampler = sampler
+        self._last_measured = -np.inf
         self.n = check_positive_int(n, "n")
         self.seed = seed
         self.value_range = value_range
         self.real_features = extract_features(real_images, value_range)
         self.epochs_seen = 0
-        self._train_seconds = 0.0
+        self._train_seconds = float(already_spent)
         self._epoch_start = 0.0
 
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
@@ -267,9 +285,15 @@ class QualityMetrics(keras.callbacks.Callback):
         logs = logs if logs is not None else {}
         logs["wall_seconds"] = self._train_seconds
         logs["fid"] = logs["kid"] = logs["metric_seconds"] = float("nan")
-        if self.epochs_seen % self.every == 0:
+        if self.every_seconds is None:
+            due = self.epochs_seen % self.every == 0
+        else:
+            due = self._train_seconds - self._last_measured >= self.every_seconds
+        if due:
+            self._last_measured = self._train_seconds
             start = time.perf_counter()
-            samples = self.model.generate(self.n, seed=self.seed)
+            sampler = self.sampler or self.model.generate
+            samples = sampler(self.n, self.seed)
             fake = extract_features(samples, self.value_range)
             logs["fid"] = fid(self.real_features, fake)
             logs["kid"] = kid(self.real_features, fake, seed=self.seed)[0]

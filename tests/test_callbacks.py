@@ -138,6 +138,37 @@ def test_quality_metrics_logs_fid_and_kid_into_the_history():
     assert len(seconds) == 4 and bool(np.all(np.diff(seconds) > 0))
 
 
+def test_quality_metrics_every_seconds_and_a_sampler_of_ones_own():
+    from aegan_tf import data
+    from aegan_tf.callbacks import QualityMetrics
+    from aegan_tf.metrics import extract_features, fid
+
+    real, _ = data.load("mnist", "test", value_range=(-1.0, 1.0), limit=64)
+    calls = []
+
+    def sampler(n, seed):
+        calls.append((n, seed))
+        return real[:n]
+
+    # a long interval: only the first epoch is measured; offset by the seconds already spent
+    quality = QualityMetrics(real, n=32, every_seconds=3600, already_spent=50.0, sampler=sampler)
+    history = _tiny_image_gan().fit(real, batch_size=32, epochs=3, verbose=0, callbacks=[quality])
+    fids = history.history["fid"]
+    assert np.isfinite(fids[0]) and np.isnan(fids[1]) and np.isnan(fids[2])
+    assert calls == [(32, 0)]
+    # the sampler's images were measured: the FID of the first 32 real digits
+    assert fids[0] == pytest.approx(fid(quality.real_features, extract_features(real[:32])))
+    assert min(history.history["wall_seconds"]) > 50.0
+    # a tiny interval: every epoch is measured
+    quality = QualityMetrics(real, n=32, every_seconds=1e-9)
+    history = _tiny_image_gan().fit(real, batch_size=32, epochs=2, verbose=0, callbacks=[quality])
+    assert np.all(np.isfinite(history.history["fid"]))
+    with pytest.raises(ValueError, match="not both"):
+        QualityMetrics(real, every=2, every_seconds=10)
+    with pytest.raises(ValueError, match="every_seconds must be a number > 0"):
+        QualityMetrics(real, every_seconds=0)
+
+
 def test_time_limit_stops_at_the_epoch_that_reaches_the_budget():
     from aegan_tf.callbacks import TimeLimit
 

@@ -20,6 +20,7 @@ from aegan_tf.models.blocks import (
     build_mlp_generator,
     describe,
 )
+from aegan_tf.models.decoded_mixture import DecodedGaussianMixture
 from aegan_tf.models.gan import GAN
 from aegan_tf.models.latent_gan import LatentGAN
 from aegan_tf.models.vae import VAE, reparameterize
@@ -35,6 +36,7 @@ __all__ = [
     "AdversarialObjective",
     "Autoencoder",
     "BiGAN",
+    "DecodedGaussianMixture",
     "LatentGAN",
     "build_conv_decoder",
     "build_conv_encoder",

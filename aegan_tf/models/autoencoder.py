@@ -7,7 +7,7 @@ import numpy as np
 from keras import layers
 
 from aegan_tf._validation import check_images
-from aegan_tf.models.composed import ComposedModel
+from aegan_tf.models.composed import ComposedModel, map_batches
 
 
 def check_encoder_decoder(encoder: keras.Model, decoder: keras.Model) -> tuple[tuple, tuple]:
@@ -24,6 +24,31 @@ def check_encoder_decoder(encoder: keras.Model, decoder: keras.Model) -> tuple[t
             f"shape {image_shape}."
         )
     return image_shape, code_shape
+
+
+def encode_checked(
+    encoder: keras.Model, decoder: keras.Model, images: np.ndarray, batch_size: int = 512
+) -> tuple[np.ndarray, dict[str, float]]:
+    """The codes ``(N, code_dim)`` of ``images``, after checking that the autoencoder is trained.
+
+    Its reconstructions of ``images`` must be closer (mean squared error) than the mean
+    image is; otherwise a ``ValueError`` says to fit it first. Returns the codes and both
+    errors, ``{"reconstruction_mse": ..., "mean_image_mse": ...}``.
+    """
+    images = np.asarray(images, np.float32)
+    codes = map_batches(encoder, images, batch_size)
+    reconstructions = map_batches(decoder, codes, batch_size)
+    errors = {
+        "reconstruction_mse": float(np.mean((reconstructions - images) ** 2)),
+        "mean_image_mse": float(np.mean((images.mean(axis=0) - images) ** 2)),
+    }
+    if not errors["reconstruction_mse"] < errors["mean_image_mse"]:
+        raise ValueError(
+            "The autoencoder is not trained: its reconstructions are no closer to the "
+            f"images (MSE {errors['reconstruction_mse']:.4f}) than the mean image is "
+            f"(MSE {errors['mean_image_mse']:.4f}). Fit it first."
+        )
+    return codes, errors
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")

@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf._validation import check_images
-from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder
+from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder, encode_checked
 from aegan_tf.models.composed import Encoding, map_batches
 from aegan_tf.models.gan import GAN
 
@@ -106,19 +106,7 @@ class LatentGAN(Encoding, GAN):
         ``{"reconstruction_mse": ..., "mean_image_mse": ...}``.
         """
         check_images(images, "images", self.image_shape)
-        images = np.asarray(images, np.float32)
-        codes = map_batches(self.encoder, images, batch_size)
-        reconstructions = map_batches(self.decoder, codes, batch_size)
-        errors = {
-            "reconstruction_mse": float(np.mean((reconstructions - images) ** 2)),
-            "mean_image_mse": float(np.mean((images.mean(axis=0) - images) ** 2)),
-        }
-        if not errors["reconstruction_mse"] < errors["mean_image_mse"]:
-            raise ValueError(
-                "The autoencoder is not trained: its reconstructions are no closer to the "
-                f"images (MSE {errors['reconstruction_mse']:.4f}) than the mean image is "
-                f"(MSE {errors['mean_image_mse']:.4f}). Fit it first."
-            )
+        codes, errors = encode_checked(self.encoder, self.decoder, images, batch_size)
         self.code_mean.assign(codes.mean(axis=0))
         self.code_std.assign(np.maximum(codes.std(axis=0), _STD_FLOOR))
         return errors

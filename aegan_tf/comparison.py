@@ -1,0 +1,295 @@
+"""Every generative model of the book under one wall-clock budget: train, sample, measure.
+
+Chapter 9 and ``benchmarks/compare_models.py`` both call :func:`train_contestant` (one
+model, one seed, one budget in seconds, each model configured as in its chapter) and
+:func:`measure` (chapter 4's report on its samples, plus its training seconds and sampling
+speed). Models that start with an autoencoder spend part of the same budget on it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import keras
+import numpy as np
+
+from aegan_tf import config, data, losses, metrics, priors
+from aegan_tf._validation import check_images
+from aegan_tf.callbacks import QualityMetrics
+from aegan_tf.density import fit_gaussian_mixture
+from aegan_tf.models import (
+    GAN,
+    VAE,
+    VAEGAN,
+    AdversarialAutoencoder,
+    Autoencoder,
+    BiGAN,
+    DecodedGaussianMixture,
+    LatentGAN,
+    build_conv_decoder,
+    build_conv_encoder,
+    build_dcgan_discriminator,
+    build_dcgan_generator,
+    build_joint_discriminator,
+    build_mlp_discriminator,
+    build_mlp_generator,
+)
+from aegan_tf.models.composed import GenerativeModel, map_batches
+from aegan_tf.training import train
+
+MODELS = (
+    "autoencoder + Gaussian",
+    "autoencoder + Gaussian mixture",
+    "DCGAN",
+    "latent GAN",
+    "AAE",
+    "VAE",
+    "VAE-GAN",
+    "BiGAN",
+)
+"""The contestants, in the book's order: baselines first, then the GANs and the family."""
+
+LATENT_GAN_AE_SHARE = 0.5  # the latent GAN's autoencoder gets this share of the budget
+AE_CODE_DIM = 32  # chapter 5's autoencoder, for the latent GAN and the two density baselines
+FAMILY_CODE_DIM = 16  # chapters 6-8
+MIXTURE_COMPONENTS = 10
+
+
+@dataclass
+class Contestant:
+    """A trained model of the comparison.
+
+    Attributes:
+        name: one of :data:`MODELS`.
+        model: the trained model; ``model.generate(n, seed)`` draws images.
+        seconds: training seconds, all phases (autoencoder, density fit, GAN).
+        value_range: the range of ``model.generate``'s images.
+        curve: ``(training seconds, FID)`` measured during training (empty if not asked).
+    """
+
+    name: str
+    model: GenerativeModel
+    seconds: float
+    value_range: tuple[float, float]
+    curve: list[tuple[float, float]] = field(default_factory=list)
+
+    def sample(self, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` images ``(n, 28, 28, 1)`` in [0, 1], whatever the model's own range."""
+        low, high = self.value_range
+        return (self.model.generate(n, seed=seed) - low) / (high - low)
+
+
+def _curve(quality: QualityMetrics | None, history) -> list[tuple[float, float]]:
+    if quality is None:
+        return []
+    log = history.history
+    return [
+        (float(s), float(f))
+        for s, f in zip(log["wall_seconds"], log["fid"], strict=True)
+        if np.isfinite(f)
+    ]
+
+
+def _autoencoder(code_dim: int, seed: int) -> Autoencoder:
+    config.set_seed(seed)
+    autoencoder = Autoencoder(build_conv_encoder(code_dim), build_conv_decoder(code_dim))
+    autoencoder.compile(keras.optimizers.Adam(2e-3), loss=losses.mse_reconstruction_loss)
+    return autoencoder
+
+
+def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
+    return keras.optimizers.Adam(rate, beta_1=beta_1)
+
+
+def _decoded_mixture(
+    images, seconds, seed, quality_args, n_components
+) -> tuple[DecodedGaussianMixture, float, list]:
+    autoencoder = _autoencoder(AE_CODE_DIM, seed)
+
+    def sampler(n: int, sample_seed: int) -> np.ndarray:  # the mixture as it would be now
+        mixture = fit_gaussian_mixture(autoencoder.encode(images), n_components, seed=seed)
+        return map_batches(autoencoder.decoder, mixture.sample(n, sample_seed)[0])
+
+    quality = QualityMetrics(images, **quality_args, sampler=sampler) if quality_args else None
+    run = train(
+        autoencoder,
+        data.make_dataset(images, batch_size=64, seed=seed),
+        seconds=seconds,
+        name=f"autoencoder, {n_components}-component mixture",
+        callbacks=[quality] if quality else [],
+    )
+    start = time.perf_counter()
+    model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
+    model.adapt(images, seed=seed)
+    return model, run.seconds + time.perf_counter() - start, _curve(quality, run.history)
+
+
+def _latent_gan(images, seconds, seed, quality_args) -> tuple[LatentGAN, float, list]:
+    autoencoder = _autoencoder(AE_CODE_DIM, seed)
+    ae_run = train(
+        autoencoder,
+        data.make_dataset(images, batch_size=64, seed=seed),
+        seconds=LATENT_GAN_AE_SHARE * seconds,
+        name="latent GAN: autoencoder",
+    )
+    start = time.perf_counter()
+    config.set_seed(seed)
+    model = LatentGAN.from_autoencoder(
+        autoencoder,
+        build_mlp_generator(AE_CODE_DIM, AE_CODE_DIM, hidden_units=(256, 256)),
+        build_mlp_discriminator(AE_CODE_DIM, hidden_units=(256, 256)),
+        seed=seed,
+    )
+    model.adapt(images)
+    model.compile(_adam(1e-3, 0.5), _adam(1e-3, 0.5), loss="wgan-gp", d_steps=5)
+    spent = ae_run.seconds + time.perf_counter() - start
+    quality = QualityMetrics(images, **quality_args, already_spent=spent) if quality_args else None
+    run = train(
+        model,
+        data.make_dataset(images, batch_size=64, seed=seed),
+        seconds=seconds,
+        already_spent=spent,
+        name="latent GAN: WGAN-GP on codes",
+        callbacks=[quality] if quality else [],
+    )
+    return model, run.seconds, _curve(quality, run.history)
+
+
+def _build_dcgan(seed: int) -> GAN:
+    model = GAN(
+        build_dcgan_generator(100, filters=(128, 64, 32)),
+        build_dcgan_discriminator(filters=(64, 128)),
+        seed=seed,
+    )
+    model.compile(_adam(2e-4, 0.5), _adam(2e-4, 0.5))
+    return model
+
+
+def _build_aae(seed: int) -> AdversarialAutoencoder:
+    model = AdversarialAutoencoder(
+        build_conv_encoder(FAMILY_CODE_DIM),
+        build_conv_decoder(FAMILY_CODE_DIM),
+        build_mlp_discriminator(FAMILY_CODE_DIM, (256, 256)),
+        prior=priors.GaussianPrior(FAMILY_CODE_DIM),
+        seed=seed,
+    )
+    model.compile(
+        ae_optimizer=_adam(1e-3), d_optimizer=_adam(2e-4, 0.5), g_optimizer=_adam(2e-4, 0.5)
+    )
+    return model
+
+
+def _build_vae(seed: int) -> VAE:
+    model = VAE(
+        build_conv_encoder(2 * FAMILY_CODE_DIM), build_conv_decoder(FAMILY_CODE_DIM), seed=seed
+    )
+    model.compile(_adam(1e-3))
+    return model
+
+
+def _build_vaegan(seed: int) -> VAEGAN:
+    model = VAEGAN(
+        build_conv_encoder(2 * FAMILY_CODE_DIM),
+        build_conv_decoder(FAMILY_CODE_DIM),
+        build_dcgan_discriminator(filters=(32, 64), dropout=0.0),
+        seed=seed,
+    )
+    model.compile(_adam(3e-4, 0.5), _adam(3e-4, 0.5), _adam(3e-4, 0.5), feature_weight=0.1)
+    return model
+
+
+def _build_bigan(seed: int) -> BiGAN:
+    model = BiGAN(
+        build_conv_encoder(FAMILY_CODE_DIM),
+        build_dcgan_generator(FAMILY_CODE_DIM, filters=(128, 64, 32)),
+        build_joint_discriminator(FAMILY_CODE_DIM, filters=(32, 64), hidden_units=(256,)),
+        seed=seed,
+    )
+    model.compile(_adam(2e-4, 0.5), _adam(2e-4, 0.5))
+    return model
+
+
+# one-phase models: the builder (as configured in its chapter) and its images' range
+_ONE_PHASE: dict[str, tuple[Callable[[int], GenerativeModel], tuple[float, float]]] = {
+    "DCGAN": (_build_dcgan, (-1.0, 1.0)),
+    "AAE": (_build_aae, (0.0, 1.0)),
+    "VAE": (_build_vae, (0.0, 1.0)),
+    "VAE-GAN": (_build_vaegan, (0.0, 1.0)),
+    "BiGAN": (_build_bigan, (-1.0, 1.0)),
+}
+
+
+def train_contestant(
+    name: str,
+    images: np.ndarray,
+    seconds: float,
+    seed: int = 0,
+    curve_every: float | None = None,
+    curve_samples: int = 2000,
+) -> Contestant:
+    """Train the model ``name`` (one of :data:`MODELS`) on ``images`` ``(N, 28, 28, 1)`` in
+    [0, 1] for ``seconds`` of training, all phases included.
+
+    With ``curve_every`` (seconds), FID on ``curve_samples`` samples against ``images`` is
+    measured during training about that often (the measuring is not counted as training
+    time), for a curve of quality against time.
+    """
+    if name not in MODELS:
+        raise ValueError(f"Unknown model {name!r}; choose one of {MODELS}.")
+    check_images(images, "images", (28, 28, 1))
+    images = np.asarray(images, np.float32)
+    if images.min() < 0 or images.max() > 1:
+        raise ValueError(
+            f"images must be in [0, 1], got values in [{images.min():.3g}, {images.max():.3g}]."
+        )
+    if not seconds > 0:
+        raise ValueError(f"seconds must be > 0, got {seconds!r}.")
+    quality_args = None
+    if curve_every is not None:
+        quality_args = {"every_seconds": curve_every, "n": curve_samples, "value_range": (0.0, 1.0)}
+    if name.startswith("autoencoder"):
+        components = MIXTURE_COMPONENTS if name.endswith("mixture") else 1
+        model, spent, curve = _decoded_mixture(images, seconds, seed, quality_args, components)
+        return Contestant(name, model, spent, (0.0, 1.0), curve)
+    if name == "latent GAN":
+        model, spent, curve = _latent_gan(images, seconds, seed, quality_args)
+        return Contestant(name, model, spent, (0.0, 1.0), curve)
+    build, value_range = _ONE_PHASE[name]
+    config.set_seed(seed)
+    model = build(seed)
+    low, high = value_range
+    scaled = low + (high - low) * images  # the model's own range
+    quality = None
+    if quality_args:
+        quality = QualityMetrics(scaled, **{**quality_args, "value_range": value_range})
+    run = train(
+        model,
+        data.make_dataset(scaled, batch_size=64, seed=seed),
+        seconds=seconds,
+        name=name,
+        callbacks=[quality] if quality else [],
+    )
+    return Contestant(name, model, run.seconds, value_range, _curve(quality, run.history))
+
+
+def measure(
+    contestant: Contestant,
+    train_images: np.ndarray,
+    train_features: np.ndarray | None = None,
+    n: int = 2000,
+    seed: int = 1,
+) -> dict[str, float]:
+    """Chapter 4's :func:`aegan_tf.metrics.sample_report` on ``n`` samples against
+    ``train_images`` (in [0, 1]), plus ``training seconds`` and ``images per second``
+    (sampling speed: ``generate(n)`` timed after a warm-up call)."""
+    contestant.sample(64, seed=seed)  # warm-up: the first call traces the networks
+    start = time.perf_counter()
+    images = contestant.sample(n, seed=seed)
+    images_per_second = n / (time.perf_counter() - start)
+    return {
+        **metrics.sample_report(images, train_images, (0.0, 1.0), train_features),
+        "training seconds": contestant.seconds,
+        "images per second": images_per_second,
+    }

@@ -1,0 +1,134 @@
+"""Every generative model of the book, several seeds, one wall-clock budget: chapter 9's grid.
+
+    python benchmarks/compare_models.py [--seconds 300] [--seeds 0 1 2] [--models ...]
+
+Each (model, seed) trains in a fresh Python process (nothing left over from the previous
+run) for ``--seconds`` of training on the offline training digits, then is measured with
+:func:`aegan_tf.comparison.measure` (2,000 samples against the training split). Each run is
+added to the results file as soon as it ends (``benchmarks/results/compare_models.json``,
+with 12 samples per run in ``compare_models_samples.npz``), so an interrupted grid resumes
+where it stopped: runs already in the file for the same budget are skipped. Prints a
+Markdown table: per model, the mean and standard deviation over seeds, ranked by mean FID.
+Run it with nothing else running on the machine: the budget is wall-clock time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
+
+RESULTS = Path(__file__).parent / "results" / "compare_models.json"
+COLUMNS = ("FID", "KID x 1000", "precision", "recall", "classes", "nearest train image",
+           "training seconds", "images per second")  # fmt: skip
+
+
+def machine() -> str:
+    """The CPU model and core count, or the GPU, in words."""
+    cpu = platform.processor() or "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    gpu = f", GPU: {len(gpus)}" if gpus else ", no GPU"
+    return f"{cpu}, {os.cpu_count()} cores{gpu}"
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {"runs": []}
+
+
+def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Path) -> None:
+    """Train and measure one (model, seed); add it to the results file."""
+    import numpy as np
+
+    from aegan_tf import comparison, data
+
+    images, _ = data.load("mnist", "train")
+    contestant = comparison.train_contestant(
+        model, images, seconds, seed=seed, curve_every=curve_every
+    )
+    report = comparison.measure(contestant, images)
+    results = load(path)
+    results["runs"].append({
+        "model": model, "seed": seed, "budget seconds": seconds,
+        "machine": machine(), "date": datetime.date.today().isoformat(),
+        **{k: float(v) for k, v in report.items()},
+        "curve": [*contestant.curve, (contestant.seconds, float(report["FID"]))],
+    })  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1) + "\n")
+    samples_path = path.with_name(path.stem + "_samples.npz")
+    samples = dict(np.load(samples_path)) if samples_path.exists() else {}
+    pixels = np.round(255 * contestant.sample(12, seed=seed)).astype(np.uint8)
+    samples[f"{model} | {seed} | {seconds:g}"] = pixels
+    np.savez_compressed(samples_path, **samples)
+
+
+def table(runs: list[dict], seconds: float) -> str:
+    """Markdown: per model, mean ± std over seeds of each column, best mean FID first."""
+    import numpy as np
+
+    by_model: dict[str, list[dict]] = {}
+    for run in runs:
+        if run["budget seconds"] == seconds:
+            by_model.setdefault(run["model"], []).append(run)
+    lines = ["| model | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
+    ranked = sorted(by_model, key=lambda m: np.mean([r["FID"] for r in by_model[m]]))
+    for model in ranked:
+        cells = []
+        for column in COLUMNS:
+            values = np.array([r[column] for r in by_model[model]])
+            cells.append(f"{values.mean():.3g} ± {values.std():.2g}")
+        seeds = ",".join(str(r["seed"]) for r in by_model[model])
+        lines.append(f"| {model} | {seeds} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    from aegan_tf.comparison import MODELS
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=300.0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--curve-every", type=float, default=30.0,
+                        help="seconds of training between FID measurements")  # fmt: skip
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--one", nargs=2, metavar=("MODEL", "SEED"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    os.environ.setdefault("AEGAN_OFFLINE", "1")  # the same data on every machine
+    if args.one:
+        run_one(args.one[0], int(args.one[1]), args.seconds, args.curve_every, args.results)
+        return
+    for seed in args.seeds:
+        for model in args.models:
+            done = load(args.results)["runs"]
+            if any(r["model"] == model and r["seed"] == seed and r["budget seconds"] == args.seconds
+                   for r in done):  # fmt: skip
+                print(f"{model}, seed {seed}: in {args.results} already", flush=True)
+                continue
+            print(f"{model}, seed {seed}: training for {args.seconds:g} s", flush=True)
+            subprocess.run(
+                [sys.executable, __file__, "--one", model, str(seed),
+                 "--seconds", str(args.seconds), "--curve-every", str(args.curve_every),
+                 "--results", str(args.results)],
+                check=True,
+            )  # fmt: skip
+    print(table(load(args.results)["runs"], args.seconds))
+
+
+if __name__ == "__main__":
+    main()
