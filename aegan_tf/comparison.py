@@ -8,9 +8,11 @@ speed). Models that start with an autoencoder spend part of the same budget on i
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -50,6 +52,14 @@ MODELS = (
     "BiGAN",
 )
 """The contestants, in the book's order: baselines first, then the GANs and the family."""
+
+COLUMNS = ("FID", "KID x 1000", "precision", "recall", "classes", "nearest train image",
+           "training seconds", "images per second")  # fmt: skip
+"""The measured columns of a run, in the order of the book's table."""
+
+RESULTS = Path(__file__).parent / "results" / "compare_models.json"
+"""The grid of ``benchmarks/compare_models.py``, shipped with the package (its 12 samples
+per run are in ``compare_models_samples.npz`` beside it)."""
 
 LATENT_GAN_AE_SHARE = 0.5  # the latent GAN's autoencoder gets this share of the budget
 AE_CODE_DIM = 32  # chapter 5's autoencoder, for the latent GAN and the two density baselines
@@ -293,3 +303,50 @@ def measure(
         "training seconds": contestant.seconds,
         "images per second": images_per_second,
     }
+
+
+def load_results(path: str | Path = RESULTS) -> dict:
+    """The results file: ``{"runs": [one dict per (model, seed, budget)]}``; each run holds
+    the :data:`COLUMNS`, ``model``, ``seed``, ``budget seconds``, ``machine``, ``date``
+    and ``curve`` (``[training seconds, FID]`` pairs, the last one the final report)."""
+    path = Path(path)
+    return json.loads(path.read_text()) if path.exists() else {"runs": []}
+
+
+def load_samples(path: str | Path = RESULTS) -> dict[tuple[str, int, float], np.ndarray]:
+    """The samples of each run, ``{(model, seed, budget seconds): images (12, 28, 28, 1)}``
+    in [0, 1], from the ``.npz`` beside the results file ``path``."""
+    npz = Path(path).with_name(Path(path).stem + "_samples.npz")
+    if not npz.exists():
+        return {}
+    samples = {}
+    with np.load(npz) as stored:
+        for key in stored.files:
+            model, seed, seconds = key.split(" | ")
+            samples[(model, int(seed), float(seconds))] = stored[key].astype(np.float32) / 255
+    return samples
+
+
+def summarize(runs: list[dict], budget: float) -> list[dict]:
+    """Per model, the mean and the standard deviation over seeds of each of :data:`COLUMNS`
+    (keys ``"FID"`` and ``"FID std"``, ...), for the runs of one ``budget``; best mean FID
+    first. Each row also has ``model`` and ``seeds`` (how many)."""
+    by_model: dict[str, list[dict]] = {}
+    for run in runs:
+        if run["budget seconds"] == budget:
+            by_model.setdefault(run["model"], []).append(run)
+    rows = []
+    for model, model_runs in by_model.items():
+        row = {"model": model, "seeds": len(model_runs)}
+        for column in COLUMNS:
+            values = np.array([r[column] for r in model_runs], float)
+            row[column], row[f"{column} std"] = float(values.mean()), float(values.std())
+        rows.append(row)
+    return sorted(rows, key=lambda row: row["FID"])
+
+
+def seconds_to_reach(curve: list, fid: float) -> float:
+    """The first training second at which a run's ``curve`` (``(seconds, FID)`` pairs) is at
+    or below ``fid``; NaN if it never gets there."""
+    reached = [float(seconds) for seconds, value in curve if value <= fid]
+    return reached[0] if reached else float("nan")

@@ -240,12 +240,14 @@ def point_cloud_snapshots(
 
 
 def metric_over_time(
-    curves: Mapping[str, tuple[Any, Any]],
+    curves: Mapping[str, Any],
     ylabel: str = "FID",
     log_y: bool = True,
     title: str = "Sample quality against training time",
 ) -> Figure:
-    """One line per model: ``{name: (seconds, values)}``, for example FID against seconds.
+    """One colour per model: ``{name: (seconds, values)}``, for example FID against seconds,
+    or ``{name: [(seconds, values), ...]}`` for several runs of one model (seeds), drawn in
+    the model's colour.
 
     NaN values (epochs that were not measured) are skipped.
     """
@@ -253,16 +255,22 @@ def metric_over_time(
         raise ValueError("curves is empty.")
     fig = _figure((6, 3.8))
     ax = fig.subplots()
-    for name, (seconds, values) in curves.items():
-        seconds, values = np.asarray(seconds, float), np.asarray(values, float)
-        if seconds.shape != values.shape:
-            raise ValueError(f"{name}: {seconds.shape} seconds but {values.shape} values.")
-        kept = np.isfinite(values)
-        ax.plot(seconds[kept], values[kept], marker="o", ms=3, label=name)
+    for colour, (name, runs) in enumerate(curves.items()):
+        if isinstance(runs, tuple):
+            runs = [runs]
+        for i, (seconds, values) in enumerate(runs):
+            seconds, values = np.asarray(seconds, float), np.asarray(values, float)
+            if seconds.shape != values.shape:
+                raise ValueError(f"{name}: {seconds.shape} seconds but {values.shape} values.")
+            kept = np.isfinite(values)
+            ax.plot(
+                seconds[kept], values[kept], marker="o", ms=3, color=f"C{colour % 10}",
+                alpha=1.0 if len(runs) == 1 else 0.6, label=name if i == 0 else None,
+            )  # fmt: skip
     if log_y:
         ax.set_yscale("log")
     ax.set(xlabel="training seconds", ylabel=ylabel, title=title)
-    ax.legend()
+    ax.legend(fontsize="small")
     ax.grid(alpha=0.3, which="both")
     return fig
 

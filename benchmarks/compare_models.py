@@ -5,9 +5,10 @@
 Each (model, seed) trains in a fresh Python process (nothing left over from the previous
 run) for ``--seconds`` of training on the offline training digits, then is measured with
 :func:`aegan_tf.comparison.measure` (2,000 samples against the training split). Each run is
-added to the results file as soon as it ends (``benchmarks/results/compare_models.json``,
-with 12 samples per run in ``compare_models_samples.npz``), so an interrupted grid resumes
-where it stopped: runs already in the file for the same budget are skipped. Prints a
+added to the results file as soon as it ends (by default the one the package ships,
+``aegan_tf/results/compare_models.json``, which chapter 9 reads, with 12 samples per run in
+``compare_models_samples.npz``), so an interrupted grid resumes where it stopped: runs
+already in the file for the same budget are skipped. Prints a
 Markdown table: per model, the mean and standard deviation over seeds, ranked by mean FID.
 Run it with nothing else running on the machine: the budget is wall-clock time.
 """
@@ -24,10 +25,6 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
-
-RESULTS = Path(__file__).parent / "results" / "compare_models.json"
-COLUMNS = ("FID", "KID x 1000", "precision", "recall", "classes", "nearest train image",
-           "training seconds", "images per second")  # fmt: skip
 
 
 def machine() -> str:
@@ -46,10 +43,6 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{gpu}"
 
 
-def load(path: Path) -> dict:
-    return json.loads(path.read_text()) if path.exists() else {"runs": []}
-
-
 def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Path) -> None:
     """Train and measure one (model, seed); add it to the results file."""
     import numpy as np
@@ -61,7 +54,7 @@ def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Pat
         model, images, seconds, seed=seed, curve_every=curve_every
     )
     report = comparison.measure(contestant, images)
-    results = load(path)
+    results = comparison.load_results(path)
     results["runs"].append({
         "model": model, "seed": seed, "budget seconds": seconds,
         "machine": machine(), "date": datetime.date.today().isoformat(),
@@ -79,26 +72,17 @@ def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Pat
 
 def table(runs: list[dict], seconds: float) -> str:
     """Markdown: per model, mean ± std over seeds of each column, best mean FID first."""
-    import numpy as np
+    from aegan_tf.comparison import COLUMNS, summarize
 
-    by_model: dict[str, list[dict]] = {}
-    for run in runs:
-        if run["budget seconds"] == seconds:
-            by_model.setdefault(run["model"], []).append(run)
     lines = ["| model | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
-    ranked = sorted(by_model, key=lambda m: np.mean([r["FID"] for r in by_model[m]]))
-    for model in ranked:
-        cells = []
-        for column in COLUMNS:
-            values = np.array([r[column] for r in by_model[model]])
-            cells.append(f"{values.mean():.3g} ± {values.std():.2g}")
-        seeds = ",".join(str(r["seed"]) for r in by_model[model])
-        lines.append(f"| {model} | {seeds} | " + " | ".join(cells) + " |")
+    for row in summarize(runs, seconds):
+        cells = [f"{row[c]:.3g} ± {row[c + ' std']:.2g}" for c in COLUMNS]
+        lines.append(f"| {row['model']} | {row['seeds']} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
-    from aegan_tf.comparison import MODELS
+    from aegan_tf.comparison import MODELS, RESULTS, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300.0)
@@ -115,7 +99,7 @@ def main() -> None:
         return
     for seed in args.seeds:
         for model in args.models:
-            done = load(args.results)["runs"]
+            done = load_results(args.results)["runs"]
             if any(r["model"] == model and r["seed"] == seed and r["budget seconds"] == args.seconds
                    for r in done):  # fmt: skip
                 print(f"{model}, seed {seed}: in {args.results} already", flush=True)
@@ -127,7 +111,7 @@ def main() -> None:
                  "--results", str(args.results)],
                 check=True,
             )  # fmt: skip
-    print(table(load(args.results)["runs"], args.seconds))
+    print(table(load_results(args.results)["runs"], args.seconds))
 
 
 if __name__ == "__main__":

@@ -97,6 +97,15 @@ def test_metric_over_time_draws_one_line_per_model_and_skips_nan():
         viz.metric_over_time({"x": ([1, 2, 3], [1.0, 2.0])})
 
 
+def test_metric_over_time_draws_several_runs_of_a_model_in_one_colour_and_one_legend_entry():
+    fig = viz.metric_over_time(
+        {"VAE": [([1, 2], [30.0, 20.0]), ([1, 2, 3], [31.0, 22.0, 18.0])], "AAE": ([1], [9.0])}
+    )
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 3 and lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["VAE", "AAE"]
+
+
 def test_code_projection_uses_the_real_codes_principal_axes():
     rng = np.random.default_rng(0)
     real = rng.normal(size=(200, 5)) * [10, 3, 1, 1, 1]  # axis 1 carries most variance
