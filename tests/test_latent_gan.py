@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from aegan_tf import data, losses
+from aegan_tf import data
 from aegan_tf.models import (
     Autoencoder,
     LatentGAN,
@@ -13,23 +13,6 @@ from aegan_tf.models import (
 )
 
 CODE_DIM = 4
-
-
-@pytest.fixture(scope="module")
-def images():
-    return data.load("mnist", limit=256)[0]
-
-
-@pytest.fixture(scope="module")
-def autoencoder(images):
-    keras.utils.set_random_seed(0)
-    ae = Autoencoder(
-        build_dense_encoder(CODE_DIM, hidden_units=(64,)),
-        build_dense_decoder(CODE_DIM, hidden_units=(64,)),
-    )
-    ae.compile(keras.optimizers.Adam(1e-2), loss=losses.mse_reconstruction_loss)
-    ae.fit(images, batch_size=32, epochs=10, verbose=0)  # MSE about 0.05; the mean image: 0.065
-    return ae
 
 
 def _latent_gan(autoencoder, seed=0, noise_dim=3):
