@@ -20,7 +20,6 @@ import numpy as np
 from aegan_tf import config, data, losses, metrics, priors
 from aegan_tf._validation import check_images
 from aegan_tf.callbacks import QualityMetrics
-from aegan_tf.density import fit_gaussian_mixture
 from aegan_tf.models import (
     GAN,
     VAE,
@@ -38,7 +37,7 @@ from aegan_tf.models import (
     build_mlp_discriminator,
     build_mlp_generator,
 )
-from aegan_tf.models.composed import GenerativeModel, map_batches
+from aegan_tf.models.composed import GenerativeModel
 from aegan_tf.training import train
 
 MODELS = (
@@ -53,18 +52,47 @@ MODELS = (
 )
 """The contestants, in the book's order: baselines first, then the GANs and the family."""
 
-COLUMNS = ("FID", "KID x 1000", "precision", "recall", "classes", "nearest train image",
-           "training seconds", "images per second")  # fmt: skip
-"""The measured columns of a run, in the order of the book's table."""
+COLUMNS = {"FID": 2, "KID x 1000": 1, "precision": 2, "recall": 2, "classes": 1,
+           "nearest train image": 2, "training seconds": 0, "images per second": 0}  # fmt: skip
+"""The measured columns of a run, in the order of the book's table, and the decimals they
+are shown with."""
 
 RESULTS = Path(__file__).parent / "results" / "compare_models.json"
 """The grid of ``benchmarks/compare_models.py``, shipped with the package (its 12 samples
 per run are in ``compare_models_samples.npz`` beside it)."""
 
-LATENT_GAN_AE_SHARE = 0.5  # the latent GAN's autoencoder gets this share of the budget
 AE_CODE_DIM = 32  # chapter 5's autoencoder, for the latent GAN and the two density baselines
 FAMILY_CODE_DIM = 16  # chapters 6-8
 MIXTURE_COMPONENTS = 10
+
+
+@dataclass(frozen=True)
+class LatentGANRecipe:
+    """How a latent GAN of the comparison spends its budget.
+
+    Attributes:
+        autoencoder_share: the share of the budget that trains its autoencoder; the GAN on
+            codes gets the rest.
+        ema_momentum: if set, the generator's optimizer keeps a moving average of the
+            generator's weights with this momentum (Keras's ``use_ema``), which the
+            generator holds after training (Yazıcı et al. 2019); ``None``: its last weights.
+        encode_once: train the GAN on the training codes, encoded once (the same training,
+            without running the frozen encoder at every step), rather than on images.
+    """
+
+    autoencoder_share: float = 0.5
+    ema_momentum: float | None = None
+    encode_once: bool = False
+
+
+LATENT_GANS = {
+    "latent GAN": LatentGANRecipe(),
+    "latent GAN, encoded once": LatentGANRecipe(encode_once=True),
+    "latent GAN, tuned": LatentGANRecipe(ema_momentum=0.999, encode_once=True),
+}
+"""The latent GANs that :func:`train_contestant` knows, by name: chapter 5's; the same GAN
+trained on the training codes encoded once (more GAN steps in the same seconds); and the one
+tuned for chapter 9's race, which also averages the generator's weights."""
 
 
 @dataclass
@@ -91,8 +119,13 @@ class Contestant:
         return (self.model.generate(n, seed=seed) - low) / (high - low)
 
 
-def _curve(quality: QualityMetrics | None, history) -> list[tuple[float, float]]:
-    if quality is None:
+def _quality(images, quality_args: dict | None, **settings) -> list[QualityMetrics]:
+    """The FID-against-time callback, in a list for ``callbacks=`` (empty without a curve)."""
+    return [QualityMetrics(images, **{**quality_args, **settings})] if quality_args else []
+
+
+def _curve(quality: list[QualityMetrics], history) -> list[tuple[float, float]]:
+    if not quality:
         return []
     log = history.history
     return [
@@ -117,31 +150,33 @@ def _decoded_mixture(
     images, seconds, seed, quality_args, n_components
 ) -> tuple[DecodedGaussianMixture, float, list]:
     autoencoder = _autoencoder(AE_CODE_DIM, seed)
+    model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
 
     def sampler(n: int, sample_seed: int) -> np.ndarray:  # the mixture as it would be now
-        mixture = fit_gaussian_mixture(autoencoder.encode(images), n_components, seed=seed)
-        return map_batches(autoencoder.decoder, mixture.sample(n, sample_seed)[0])
+        model.adapt(images, seed=seed, check=False)
+        return model.generate(n, seed=sample_seed)
 
-    quality = QualityMetrics(images, **quality_args, sampler=sampler) if quality_args else None
+    quality = _quality(images, quality_args, sampler=sampler)
     run = train(
         autoencoder,
         data.make_dataset(images, batch_size=64, seed=seed),
         seconds=seconds,
         name=f"autoencoder, {n_components}-component mixture",
-        callbacks=[quality] if quality else [],
+        callbacks=quality,
     )
     start = time.perf_counter()
-    model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
     model.adapt(images, seed=seed)
     return model, run.seconds + time.perf_counter() - start, _curve(quality, run.history)
 
 
-def _latent_gan(images, seconds, seed, quality_args) -> tuple[LatentGAN, float, list]:
+def _latent_gan(
+    images, seconds, seed, quality_args, recipe: LatentGANRecipe
+) -> tuple[LatentGAN, float, list]:
     autoencoder = _autoencoder(AE_CODE_DIM, seed)
     ae_run = train(
         autoencoder,
         data.make_dataset(images, batch_size=64, seed=seed),
-        seconds=LATENT_GAN_AE_SHARE * seconds,
+        seconds=recipe.autoencoder_share * seconds,
         name="latent GAN: autoencoder",
     )
     start = time.perf_counter()
@@ -153,16 +188,19 @@ def _latent_gan(images, seconds, seed, quality_args) -> tuple[LatentGAN, float, 
         seed=seed,
     )
     model.adapt(images)
-    model.compile(_adam(1e-3, 0.5), _adam(1e-3, 0.5), loss="wgan-gp", d_steps=5)
+    ema = {"use_ema": True, "ema_momentum": recipe.ema_momentum} if recipe.ema_momentum else {}
+    g_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5, **ema)
+    model.compile(_adam(1e-3, 0.5), g_optimizer, loss="wgan-gp", d_steps=5)
+    examples = model.encode(images) if recipe.encode_once else images
     spent = ae_run.seconds + time.perf_counter() - start
-    quality = QualityMetrics(images, **quality_args, already_spent=spent) if quality_args else None
+    quality = _quality(images, quality_args, already_spent=spent)
     run = train(
         model,
-        data.make_dataset(images, batch_size=64, seed=seed),
+        data.make_dataset(examples, batch_size=64, seed=seed),
         seconds=seconds,
         already_spent=spent,
         name="latent GAN: WGAN-GP on codes",
-        callbacks=[quality] if quality else [],
+        callbacks=quality,
     )
     return model, run.seconds, _curve(quality, run.history)
 
@@ -239,15 +277,16 @@ def train_contestant(
     curve_every: float | None = None,
     curve_samples: int = 2000,
 ) -> Contestant:
-    """Train the model ``name`` (one of :data:`MODELS`) on ``images`` ``(N, 28, 28, 1)`` in
-    [0, 1] for ``seconds`` of training, all phases included.
+    """Train the model ``name`` (one of :data:`MODELS` or :data:`LATENT_GANS`) on ``images``
+    ``(N, 28, 28, 1)`` in [0, 1] for ``seconds`` of training, all phases included.
 
     With ``curve_every`` (seconds), FID on ``curve_samples`` samples against ``images`` is
     measured during training about that often (the measuring is not counted as training
     time), for a curve of quality against time.
     """
-    if name not in MODELS:
-        raise ValueError(f"Unknown model {name!r}; choose one of {MODELS}.")
+    if name not in MODELS and name not in LATENT_GANS:
+        known = (*MODELS, *(n for n in LATENT_GANS if n not in MODELS))
+        raise ValueError(f"Unknown model {name!r}; choose one of {known}.")
     check_images(images, "images", (28, 28, 1))
     images = np.asarray(images, np.float32)
     if images.min() < 0 or images.max() > 1:
@@ -263,23 +302,21 @@ def train_contestant(
         components = MIXTURE_COMPONENTS if name.endswith("mixture") else 1
         model, spent, curve = _decoded_mixture(images, seconds, seed, quality_args, components)
         return Contestant(name, model, spent, (0.0, 1.0), curve)
-    if name == "latent GAN":
-        model, spent, curve = _latent_gan(images, seconds, seed, quality_args)
+    if name in LATENT_GANS:
+        model, spent, curve = _latent_gan(images, seconds, seed, quality_args, LATENT_GANS[name])
         return Contestant(name, model, spent, (0.0, 1.0), curve)
     build, value_range = _ONE_PHASE[name]
     config.set_seed(seed)
     model = build(seed)
     low, high = value_range
     scaled = low + (high - low) * images  # the model's own range
-    quality = None
-    if quality_args:
-        quality = QualityMetrics(scaled, **{**quality_args, "value_range": value_range})
+    quality = _quality(scaled, quality_args, value_range=value_range)
     run = train(
         model,
         data.make_dataset(scaled, batch_size=64, seed=seed),
         seconds=seconds,
         name=name,
-        callbacks=[quality] if quality else [],
+        callbacks=quality,
     )
     return Contestant(name, model, run.seconds, value_range, _curve(quality, run.history))
 
@@ -343,6 +380,19 @@ def summarize(runs: list[dict], budget: float) -> list[dict]:
             row[column], row[f"{column} std"] = float(values.mean()), float(values.std())
         rows.append(row)
     return sorted(rows, key=lambda row: row["FID"])
+
+
+def format_summary(rows: list[dict]) -> list[dict[str, str]]:
+    """The rows of :func:`summarize` as text for a table: ``model``, ``seeds`` and each of
+    :data:`COLUMNS` as ``"mean ± std"`` with the column's decimals."""
+    return [
+        {
+            "model": row["model"],
+            "seeds": str(row["seeds"]),
+            **{c: f"{row[c]:.{d}f} ± {row[c + ' std']:.{d}f}" for c, d in COLUMNS.items()},
+        }
+        for row in rows
+    ]
 
 
 def seconds_to_reach(curve: list, fid: float) -> float:

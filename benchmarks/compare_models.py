@@ -10,6 +10,8 @@ added to the results file as soon as it ends (by default the one the package shi
 ``compare_models_samples.npz``), so an interrupted grid resumes where it stopped: runs
 already in the file for the same budget are skipped. Prints a
 Markdown table: per model, the mean and standard deviation over seeds, ranked by mean FID.
+``--models`` defaults to the eight models as their chapters configure them; the other latent
+GAN recipes of ``aegan_tf.comparison.LATENT_GANS`` (the tuned one) are run by name.
 Run it with nothing else running on the machine: the budget is wall-clock time.
 """
 
@@ -72,22 +74,22 @@ def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Pat
 
 def table(runs: list[dict], seconds: float) -> str:
     """Markdown: per model, mean ± std over seeds of each column, best mean FID first."""
-    from aegan_tf.comparison import COLUMNS, summarize
+    from aegan_tf.comparison import format_summary, summarize
 
-    lines = ["| model | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
-    for row in summarize(runs, seconds):
-        cells = [f"{row[c]:.3g} ± {row[c + ' std']:.2g}" for c in COLUMNS]
-        lines.append(f"| {row['model']} | {row['seeds']} | " + " | ".join(cells) + " |")
+    rows = format_summary(summarize(runs, seconds))
+    lines = ["| " + " | ".join(rows[0]) + " |", "|---" * len(rows[0]) + "|"]
+    lines += ["| " + " | ".join(row.values()) + " |" for row in rows]
     return "\n".join(lines)
 
 
 def main() -> None:
-    from aegan_tf.comparison import MODELS, RESULTS, load_results
+    from aegan_tf.comparison import LATENT_GANS, MODELS, RESULTS, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--models", nargs="+", default=list(MODELS),
+                        choices=dict.fromkeys([*MODELS, *LATENT_GANS]))  # fmt: skip
     parser.add_argument("--curve-every", type=float, default=30.0,
                         help="seconds of training between FID measurements")  # fmt: skip
     parser.add_argument("--results", type=Path, default=RESULTS)

@@ -125,6 +125,9 @@ def test_clear_errors():
         AdversarialAutoencoder(encoder, build_dense_decoder(3), build_mlp_discriminator(3))
     with pytest.raises(ValueError, match=r"must take codes of shapes \[\(4,\)\], got .*\(5,\)"):
         AdversarialAutoencoder(encoder, decoder, build_mlp_discriminator(5))
+    two_logits = keras.Sequential([keras.Input((CODE_DIM,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match=r"one logit per example, \(N, 1\); got \(None, 2\)"):
+        AdversarialAutoencoder(encoder, decoder, two_logits)
     with pytest.raises(ValueError, match=r"\[codes, one-hot labels\] of shapes"):
         AdversarialAutoencoder(
             encoder,

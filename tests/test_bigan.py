@@ -82,6 +82,11 @@ def test_clear_errors():
         BiGAN(encoder, generator, build_mlp_discriminator(LATENT))
     with pytest.raises(ValueError, match=r"generator output \(32, 32, 1\)"):
         BiGAN(encoder, build_conv_decoder(LATENT, (32, 32, 1)), build_joint_discriminator(LATENT))
+    x, z = keras.Input((28, 28, 1)), keras.Input((LATENT,))
+    pairs = keras.layers.Concatenate()([keras.layers.Flatten()(x), z])
+    two_logits = keras.Model([x, z], keras.layers.Dense(2)(pairs))
+    with pytest.raises(ValueError, match=r"one logit per example, \(N, 1\); got \(None, 2\)"):
+        BiGAN(encoder, generator, two_logits)
     bigan = BiGAN(encoder, generator, build_joint_discriminator(LATENT))
     with pytest.raises(ValueError, match="must be 2 different optimizer objects"):
         adam = keras.optimizers.Adam()

@@ -56,5 +56,7 @@ def test_clear_errors(autoencoder, images):
     )
     with pytest.raises(ValueError, match="The autoencoder is not trained"):
         untrained.adapt(images)
+    assert untrained.adapt(images, check=False).keys() == {"log_likelihood"}  # on request
+    assert untrained.adapted
     with pytest.raises(ValueError, match="images must be a batch of images"):
         untrained.adapt(images.reshape(len(images), -1))

@@ -112,6 +112,26 @@ def test_d_steps_per_g_step_is_honoured():
     assert int(gan.d_optimizer.iterations) == 3 * 2 * 4
 
 
+def test_fit_ends_with_the_moving_average_of_an_ema_optimizer():
+    gan = _toy_gan()
+    g_optimizer = keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.9)
+    gan.compile(_adam(), g_optimizer)
+    batches = tf.data.Dataset.from_tensor_slices(POINTS).batch(16)
+    d_before = [w.numpy().copy() for w in gan.discriminator.trainable_weights]
+    gan.fit(batches, epochs=2, verbose=0)
+    averages = [v.numpy() for v in g_optimizer._model_variables_moving_average]
+    for weight, average in zip(gan.generator.trainable_weights, averages, strict=True):
+        np.testing.assert_array_equal(weight.numpy(), average)
+    # the discriminator's optimizer keeps no average: its last weights stay
+    last_d = [w.numpy() for w in gan.discriminator.trainable_weights]
+    assert any(not np.array_equal(a, b) for a, b in zip(d_before, last_d, strict=True))
+    plain = _toy_gan()
+    plain.compile(_adam(), keras.optimizers.Adam(1e-2))
+    plain.fit(batches, epochs=2, verbose=0)
+    # the same seeds and steps: only the averaging differs
+    assert not np.allclose(plain.generator.trainable_weights[0].numpy(), averages[0])
+
+
 def test_probabilities_are_logged_for_the_bce_losses():
     gan = _toy_gan()
     gan.compile(_adam(), _adam())

@@ -63,6 +63,24 @@ def test_a_step_trains_the_gan_and_leaves_the_autoencoder_alone(autoencoder, ima
     np.testing.assert_array_equal(latent_gan.code_std.numpy(), statistics[1])
 
 
+def test_training_on_codes_encoded_once_is_training_on_images(autoencoder, images):
+    trained = {}
+    for fed in ("images", "codes"):
+        latent_gan = _latent_gan(autoencoder)
+        latent_gan.adapt(images)
+        latent_gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+        x = images if fed == "images" else latent_gan.encode(images)
+        latent_gan.fit(data.make_dataset(x, 64, seed=1), epochs=2, verbose=0)
+        trained[fed] = _weights(latent_gan.generator)
+    for a, b in zip(trained["images"], trained["codes"], strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    latent_gan = _latent_gan(autoencoder)  # untraced: the first trace sees the codes' shape
+    latent_gan.adapt(images)
+    latent_gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
+    with pytest.raises(ValueError, match=r"or their codes \(N, 4\) .*got shape \(None, 5\)"):
+        latent_gan.fit(np.zeros((8, 5), np.float32), epochs=1, verbose=0)
+
+
 def test_saved_latent_gan_reproduces_samples_and_its_statistics(autoencoder, images, tmp_path):
     latent_gan = _latent_gan(autoencoder)
     latent_gan.adapt(images)

@@ -24,6 +24,7 @@ from aegan_tf.models.adversarial import (
     AdversarialModel,
     AdversarialObjective,
     adversarial_objective,
+    check_one_logit,
 )
 from aegan_tf.models.autoencoder import check_encoder_decoder
 from aegan_tf.models.composed import Encoding, map_batches
@@ -124,6 +125,7 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
                 f"the discriminator must take {what} of shapes {expected}, got inputs of "
                 f"shapes {got}."
             )
+        check_one_logit(discriminator)
         self.prior, self.conditional, self.seed = prior, conditional, seed
         self.objective: AdversarialObjective | None = None  # set by compile
         self.noise_seeds = keras.random.SeedGenerator(seed)

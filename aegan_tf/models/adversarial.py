@@ -6,9 +6,11 @@
 - :class:`AdversarialModel`: a model of named sub-networks with **named optimizers**, each
   updating named networks; it wraps them for loss scaling under ``mixed_float16``, builds
   them at ``compile`` (so that ``load_model`` and ``BackupAndRestore`` restore their state),
-  round-trips ``compile`` through the saved model, and refuses the Keras entry points that
-  have no meaning for a game. Its subclasses implement the generative contract,
-  ``generate(n, seed) -> examples``, which is all the callbacks use.
+  round-trips ``compile`` through the saved model, ends ``fit`` with each optimizer's
+  moving average of the weights where it keeps one (``use_ema=True``, as Keras does for its
+  one optimizer), and refuses the Keras entry points that have no meaning for a game. Its
+  subclasses implement the generative contract, ``generate(n, seed) -> examples``, which is
+  all the callbacks use.
 """
 
 from __future__ import annotations
@@ -173,6 +175,15 @@ def adversarial_objective(
     return loss
 
 
+def check_one_logit(discriminator: keras.Model) -> None:
+    """Raise a ``ValueError`` unless ``discriminator`` outputs one logit per example, ``(N, 1)``."""
+    if tuple(discriminator.output_shape[1:]) not in ((1,), ()):
+        raise ValueError(
+            "discriminator must output one logit per example, (N, 1); got "
+            f"{discriminator.output_shape}."
+        )
+
+
 _KERAS_COMPILE_ARGS = ("run_eagerly", "jit_compile", "steps_per_execution")
 
 
@@ -305,4 +316,9 @@ class AdversarialModel(GenerativeModel):
                 "it has no evaluation loss. Pass aegan_tf.callbacks.QualityMetrics(held_out) "
                 "in callbacks= to measure the samples against held-out images each epoch."
             )
-        return super().fit(*args, **kwargs)
+        history = super().fit(*args, **kwargs)
+        if history.epoch:  # as Keras's fit does for its one optimizer: an optimizer made with
+            # use_ema=True leaves its networks holding the moving average of their weights
+            for name in self.OPTIMIZERS:
+                getattr(self, name).finalize_variable_values(self._trainable_variables_of(name))
+        return history

@@ -20,6 +20,7 @@ from aegan_tf.models.adversarial import (
     AdversarialModel,
     AdversarialObjective,
     adversarial_objective,
+    check_one_logit,
 )
 from aegan_tf.models.composed import Encoding
 
@@ -49,6 +50,7 @@ def check_bigan_networks(
             f"the discriminator must take [images {image_shape}, codes {code_shape}], got "
             f"inputs of shapes {got}; see build_joint_discriminator."
         )
+    check_one_logit(discriminator)
     return image_shape, code_shape[0]
 
 

@@ -12,7 +12,7 @@ import tensorflow as tf
 from aegan_tf._validation import check_images, check_positive_int
 from aegan_tf.density import GaussianMixture, fit_gaussian_mixture
 from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder, encode_checked
-from aegan_tf.models.composed import Encoding, GenerativeModel
+from aegan_tf.models.composed import Encoding, GenerativeModel, map_batches
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
@@ -87,15 +87,23 @@ class DecodedGaussianMixture(Encoding, GenerativeModel):
         """Whether :meth:`adapt` has fitted the mixture (it loads with the model)."""
         return bool(np.any(keras.ops.convert_to_numpy(self.mixture_weights) > 0))
 
-    def adapt(self, images: np.ndarray, seed: int = 0, batch_size: int = 512) -> dict[str, float]:
+    def adapt(
+        self, images: np.ndarray, seed: int = 0, batch_size: int = 512, check: bool = True
+    ) -> dict[str, float]:
         """Encode ``images`` ``(N, H, W, C)`` and fit the mixture to their codes by EM.
 
         Checks first that the autoencoder is trained (see
         :func:`aegan_tf.models.autoencoder.encode_checked`); returns its errors plus
         ``log_likelihood``, the mean log-density of the codes under the fitted mixture.
+        ``check=False`` skips the check (and the errors): to sample from an autoencoder
+        still in training, as a curve of quality against time does.
         """
         check_images(images, "images", self.image_shape)
-        codes, errors = encode_checked(self.encoder, self.decoder, images, batch_size)
+        if check:
+            codes, errors = encode_checked(self.encoder, self.decoder, images, batch_size)
+        else:
+            codes = map_batches(self.encoder, np.asarray(images, np.float32), batch_size)
+            errors = {}
         mixture = fit_gaussian_mixture(codes, self.n_components, seed=seed)
         self.mixture_weights.assign(mixture.weights)
         self.mixture_means.assign(mixture.means)

@@ -13,6 +13,7 @@ from aegan_tf.models.adversarial import (
     AdversarialModel,
     AdversarialObjective,
     adversarial_objective,
+    check_one_logit,
 )
 
 
@@ -65,11 +66,7 @@ class GAN(AdversarialModel):
                 f"generator output shape {generator.output_shape[1:]} must equal "
                 f"discriminator input shape {discriminator.input_shape[1:]}."
             )
-        if tuple(discriminator.output_shape[1:]) not in ((1,), ()):
-            raise ValueError(
-                f"discriminator must output one logit per example, (N, 1); got "
-                f"{discriminator.output_shape}."
-            )
+        check_one_logit(discriminator)
         self.latent_dim = int(generator.input_shape[-1])
         self.seed = seed
         self.objective: AdversarialObjective | None = None  # set by compile

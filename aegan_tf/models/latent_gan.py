@@ -28,7 +28,9 @@ class LatentGAN(Encoding, GAN):
     The encoder and decoder stay frozen: only the generator and the discriminator have
     optimizers. :meth:`adapt` encodes the training images once and stores the mean and
     standard deviation of each code unit (saved with the model); ``fit`` then takes images,
-    encodes each batch and trains the GAN on the standardised codes::
+    encodes each batch and trains the GAN on the standardised codes. It also takes the codes
+    themselves, ``encode(images)`` ``(N, code_dim)``: the same training (the encoder is
+    frozen) without running the encoder at every step::
 
         latent_gan = LatentGAN.from_autoencoder(
             autoencoder, build_mlp_generator(32, 32), build_mlp_discriminator(32))
@@ -120,9 +122,17 @@ class LatentGAN(Encoding, GAN):
         return super().fit(*args, **kwargs)
 
     def train_step(self, data):
-        images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
-        check_images(images, "images", self.image_shape)
-        codes = self.encoder(images, training=False)  # frozen: no tape watches it
+        x = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
+        if len(x.shape) == 2:  # codes, encoded once with encode(): the encoder is frozen
+            if x.shape[1] not in (None, self.code_dim):
+                raise ValueError(
+                    f"fit takes images (N, {', '.join(map(str, self.image_shape))}) or their "
+                    f"codes (N, {self.code_dim}) from encode(images); got shape {tuple(x.shape)}."
+                )
+            codes = x
+        else:
+            check_images(x, "images", self.image_shape)
+            codes = self.encoder(x, training=False)  # frozen: no tape watches it
         return super().train_step(self.standardize(codes))
 
     def standardize(self, codes) -> tf.Tensor:

@@ -27,6 +27,7 @@ from aegan_tf.models.adversarial import (
     AdversarialObjective,
     _check_weight,
     adversarial_objective,
+    check_one_logit,
 )
 from aegan_tf.models.vae import (
     VariationalCodes,
@@ -84,11 +85,7 @@ class VAEGAN(VariationalCodes, AdversarialModel):
                 f"discriminator input shape {discriminator.input_shape[1:]} must equal the "
                 f"image shape {self.image_shape}."
             )
-        if tuple(discriminator.output_shape[1:]) not in ((1,), ()):
-            raise ValueError(
-                f"discriminator must output one logit per image, (N, 1); got "
-                f"{discriminator.output_shape}."
-            )
+        check_one_logit(discriminator)
         if feature_layer is None:
             feature_layer = discriminator.layers[-2].name
         names = [layer.name for layer in discriminator.layers[1:-1]]
