@@ -40,9 +40,11 @@ def test_every_one_phase_contestant_trains_and_samples_in_zero_one(images, name)
 
 
 def test_the_mixture_baseline_trains_its_autoencoder_then_fits_ten_components(images):
-    mixture = comparison.train_contestant("autoencoder + Gaussian mixture", images, seconds=15.0)
+    # adapt checks that the autoencoder learned (~150 steps): 15 s was not always enough on
+    # this 2-core CPU (a fresh-clone CI failed there once), 30 s leaves twice the margin
+    mixture = comparison.train_contestant("autoencoder + Gaussian mixture", images, seconds=30.0)
     assert mixture.model.n_components == 10 and mixture.model.adapted
-    assert 15.0 <= mixture.seconds < 20.0  # the autoencoder, then the fit
+    assert 30.0 <= mixture.seconds < 35.0  # the autoencoder, then the fit
 
 
 def test_a_gan_in_minus_one_one_is_sampled_in_zero_one(images):
