@@ -239,6 +239,9 @@ def point_cloud_snapshots(
     return fig
 
 
+_LINE_STYLES = ("-", "--", ":", "-.")
+
+
 def metric_over_time(
     curves: Mapping[str, Any],
     ylabel: str = "FID",
@@ -247,7 +250,7 @@ def metric_over_time(
 ) -> Figure:
     """One colour per model: ``{name: (seconds, values)}``, for example FID against seconds,
     or ``{name: [(seconds, values), ...]}`` for several runs of one model (seeds), drawn in
-    the model's colour.
+    the model's colour. Past ten models the colours repeat with another line style.
 
     NaN values (epochs that were not measured) are skipped.
     """
@@ -255,7 +258,8 @@ def metric_over_time(
         raise ValueError("curves is empty.")
     fig = _figure((6, 3.8))
     ax = fig.subplots()
-    for colour, (name, runs) in enumerate(curves.items()):
+    for index, (name, runs) in enumerate(curves.items()):
+        style = {"color": f"C{index % 10}", "linestyle": _LINE_STYLES[index // 10 % 4]}
         if isinstance(runs, tuple):
             runs = [runs]
         for i, (seconds, values) in enumerate(runs):
@@ -264,7 +268,7 @@ def metric_over_time(
                 raise ValueError(f"{name}: {seconds.shape} seconds but {values.shape} values.")
             kept = np.isfinite(values)
             ax.plot(
-                seconds[kept], values[kept], marker="o", ms=3, color=f"C{colour % 10}",
+                seconds[kept], values[kept], marker="o", ms=3, **style,
                 alpha=1.0 if len(runs) == 1 else 0.6, label=name if i == 0 else None,
             )  # fmt: skip
     if log_y:

@@ -223,6 +223,25 @@ def test_linear_probe_reads_separable_labels_and_not_noise():
         linear_probe(codes[:600], labels[:600], np.full((200, 6), np.nan), labels[600:])
 
 
+def test_knn_accuracy_finds_curved_clusters_that_no_plane_separates():
+    from aegan_tf.metrics import knn_accuracy, linear_probe
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 600)
+    angle = rng.uniform(0, 2 * np.pi, 600)
+    radius = np.where(labels == 0, 1.0, 3.0) + 0.1 * rng.standard_normal(600)  # two rings
+    codes = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    per_class = knn_accuracy(codes[:400], labels[:400], codes[400:], labels[400:], k=5)
+    assert per_class.shape == (2,) and per_class.min() > 0.97
+    assert linear_probe(codes[:400], labels[:400], codes[400:], labels[400:]) < 0.75
+    noise = rng.standard_normal((600, 2))
+    assert knn_accuracy(noise[:400], labels[:400], noise[400:], labels[400:]).mean() < 0.65
+    with pytest.raises(ValueError, match=r"k must be an integer from 1 to 400 \(training codes\)"):
+        knn_accuracy(codes[:400], labels[:400], codes[400:], labels[400:], k=0)
+    with pytest.raises(ValueError, match="same size, got 2 and 1"):
+        knn_accuracy(codes[:400], labels[:400], codes[400:, :1], labels[400:])
+
+
 def test_sharpness_drops_when_images_are_blurred_and_checks_the_range():
     from aegan_tf.metrics import sharpness
 

@@ -106,6 +106,12 @@ def test_metric_over_time_draws_several_runs_of_a_model_in_one_colour_and_one_le
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["VAE", "AAE"]
 
 
+def test_metric_over_time_tells_more_than_ten_models_apart():
+    fig = viz.metric_over_time({f"model {i}": ([1, 2], [3.0, 2.0]) for i in range(12)})
+    looks = {(line.get_color(), line.get_linestyle()) for line in fig.axes[0].get_lines()}
+    assert len(looks) == 12
+
+
 def test_code_projection_uses_the_real_codes_principal_axes():
     rng = np.random.default_rng(0)
     real = rng.normal(size=(200, 5)) * [10, 3, 1, 1, 1]  # axis 1 carries most variance

@@ -4,7 +4,8 @@
 - :mod:`~aegan_tf.metrics.classifier`: class shares, classes covered, classifier score;
 - :mod:`~aegan_tf.metrics.nearest`: memorisation, the distance to the nearest training image;
 - :mod:`~aegan_tf.metrics.coverage`: modes of a known mixture covered (toy 2-D data);
-- :mod:`~aegan_tf.metrics.probe`: what an encoder learned, a linear probe of its codes;
+- :mod:`~aegan_tf.metrics.probe`: what an encoder learned: a linear probe and a
+  nearest-neighbour vote on its codes;
 - :mod:`~aegan_tf.metrics.sharpness`: how blurred images are (variance of the Laplacian);
 - :mod:`~aegan_tf.metrics.report`: all of the above for one set of samples, a table row;
 - :mod:`~aegan_tf.metrics.features`: the feature network itself.
@@ -20,7 +21,7 @@ from aegan_tf.metrics.features import (
     model_card,
 )
 from aegan_tf.metrics.nearest import nearest_neighbours
-from aegan_tf.metrics.probe import linear_probe
+from aegan_tf.metrics.probe import knn_accuracy, linear_probe
 from aegan_tf.metrics.report import sample_report
 from aegan_tf.metrics.sharpness import sharpness
 
@@ -35,6 +36,7 @@ __all__ = [
     "fid",
     "frechet_distance",
     "kid",
+    "knn_accuracy",
     "linear_probe",
     "mode_coverage",
     "model_card",

@@ -12,7 +12,7 @@ import tensorflow as tf
 from aegan_tf._validation import check_images, check_positive_int
 from aegan_tf.density import GaussianMixture, fit_gaussian_mixture
 from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder, encode_checked
-from aegan_tf.models.composed import Encoding, GenerativeModel, map_batches
+from aegan_tf.models.composed import Encoding, GenerativeModel
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
@@ -102,8 +102,7 @@ class DecodedGaussianMixture(Encoding, GenerativeModel):
         if check:
             codes, errors = encode_checked(self.encoder, self.decoder, images, batch_size)
         else:
-            codes = map_batches(self.encoder, np.asarray(images, np.float32), batch_size)
-            errors = {}
+            codes, errors = self.encode(images, batch_size), {}
         mixture = fit_gaussian_mixture(codes, self.n_components, seed=seed)
         self.mixture_weights.assign(mixture.weights)
         self.mixture_means.assign(mixture.means)
