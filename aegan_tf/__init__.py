@@ -1,8 +1,8 @@
 """aegan_tf: autoencoders, GANs and their combination in Keras 3 / TensorFlow.
 
 The companion package of the *aegan-tf* book. Modules, lowest first: ``config``, ``data``,
-``losses``, ``latent``, ``density``, ``priors``, ``models``, ``callbacks``, ``training``,
-``viz``, ``comparison``.
+``divergences``, ``losses``, ``latent``, ``density``, ``priors``, ``models``, ``callbacks``,
+``training``, ``viz``, ``comparison``.
 """
 
 import os
@@ -17,6 +17,7 @@ from aegan_tf import (
     config,
     data,
     density,
+    divergences,
     latent,
     losses,
     metrics,
@@ -35,6 +36,7 @@ __all__ = [
     "config",
     "data",
     "density",
+    "divergences",
     "latent",
     "losses",
     "metrics",
