@@ -64,12 +64,32 @@ def check_examples(x: Any, name: str = "examples") -> None:
 def check_value_range(
     x: np.ndarray, value_range: tuple[float, float], name: str = "images"
 ) -> None:
-    """Check that every value of ``x`` lies in ``value_range`` (a tiny float tolerance allowed)."""
+    """Check that ``x`` is finite and lies in ``value_range`` (a tiny float tolerance allowed).
+
+    A range with negative values, such as ``(-1, 1)``, given a set that never goes below 0 is
+    refused too: images in ``(-1, 1)`` have a background at -1, so such a set is almost surely
+    in ``(0, 1)``, and every number computed from it would be silently wrong.
+    """
+    x = np.asarray(x)
     low, high = value_range
+    if x.size == 0:
+        return
+    finite = np.isfinite(x)
+    if not finite.all():
+        raise ValueError(
+            f"{name} hold {x.size - int(finite.sum())} non-finite values (NaN or infinity); "
+            f"expected values in [{low}, {high}]."
+        )
     lo, hi = float(np.min(x)), float(np.max(x))
     tol = 1e-5 * (high - low)
     if lo < low - tol or hi > high + tol:
         raise ValueError(f"{name} must lie in [{low}, {high}], got values in [{lo:.4g}, {hi:.4g}].")
+    if low < 0 <= lo:
+        raise ValueError(
+            f"{name} were declared in [{low}, {high}] but never go below 0 (values in "
+            f"[{lo:.4g}, {hi:.4g}]): they look like images in [0, 1]. Pass "
+            f"value_range=(0.0, 1.0), or map them to [{low}, {high}] first."
+        )
 
 
 def check_positive_int(value: Any, name: str) -> int:

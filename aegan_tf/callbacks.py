@@ -15,6 +15,7 @@ from tqdm.std import tqdm
 
 from aegan_tf._validation import check_positive_int
 from aegan_tf.metrics import extract_features, fid, kid
+from aegan_tf.models.composed import StopOnNonFiniteLoss as StopOnNonFiniteLoss  # re-exported
 from aegan_tf.viz import image_grid
 
 

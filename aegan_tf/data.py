@@ -50,6 +50,11 @@ def scale_images(pixels: np.ndarray, value_range: tuple[float, float] = (0.0, 1.
     """Map 0–255 pixels to float32 in ``value_range``, (0, 1) or (-1, 1)."""
     value_range = _check_value_range_arg(value_range)
     pixels = np.asarray(pixels)
+    if np.issubdtype(pixels.dtype, np.floating) and pixels.size and pixels.max() <= 1.0:
+        raise ValueError(
+            f"pixels are floats in [{pixels.min():.4g}, {pixels.max():.4g}]: they look scaled "
+            "already. scale_images maps 0-255 pixels (uint8, as keras.datasets gives them)."
+        )
     if pixels.size and (pixels.min() < 0 or pixels.max() > 255):
         raise ValueError(
             f"pixels must lie in [0, 255], got values in [{pixels.min()}, {pixels.max()}]."

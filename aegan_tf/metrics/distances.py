@@ -12,10 +12,11 @@ from typing import Literal
 import numpy as np
 
 from aegan_tf._validation import check_positive_int
-from aegan_tf.metrics.features import extract_features
+from aegan_tf.metrics.features import FEATURE_DIM, extract_features
 from aegan_tf.metrics.nearest import pairwise_distances
 
 Network = Literal["mnist", "inception"]
+FEATURE_WIDTHS = {"mnist": FEATURE_DIM, "inception": 2048}  # D of each network's features
 
 
 def as_features(
@@ -26,6 +27,15 @@ def as_features(
     if x.ndim == 2:
         if not np.issubdtype(x.dtype, np.floating):
             raise TypeError(f"features must be floating point, got dtype {x.dtype}.")
+        if x.shape[1] == 28 * 28:
+            raise ValueError(
+                f"expected images (N, 28, 28, 1) or features (N, D), got {x.shape}: flattened "
+                f"images, taken as features, would give a distance between raw pixels. Pass "
+                f"images as (N, 28, 28, 1) (the {network!r} network's features have "
+                f"D = {FEATURE_WIDTHS[network]})."
+            )
+        if not np.all(np.isfinite(x)):
+            raise ValueError("features hold non-finite values (NaN or infinity).")
         return x.astype(np.float64)
     if x.ndim == 4:
         return extract_features(x, value_range, network)
@@ -122,7 +132,12 @@ def kid(
     """
     real, fake = _pair(real, fake, value_range, network, min_samples=2)
     subsets = check_positive_int(subsets, "subsets")
-    size = min(check_positive_int(subset_size, "subset_size"), len(real), len(fake))
+    if check_positive_int(subset_size, "subset_size") < 2:
+        raise ValueError(
+            f"subset_size must be at least 2 (the unbiased MMD estimate compares distinct "
+            f"pairs within each subset), got {subset_size}."
+        )
+    size = min(subset_size, len(real), len(fake))
     rng = np.random.default_rng(seed)
     values = [
         _polynomial_mmd2(

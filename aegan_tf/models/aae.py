@@ -27,7 +27,7 @@ from aegan_tf.models.adversarial import (
     check_one_logit,
 )
 from aegan_tf.models.autoencoder import check_encoder_decoder
-from aegan_tf.models.composed import Encoding, map_batches
+from aegan_tf.models.composed import Encoding, assert_in_output_range, map_batches
 from aegan_tf.priors import GaussianMixturePrior, GaussianPrior
 
 
@@ -187,6 +187,7 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
         else:
             images, labels = (data[0] if isinstance(data, (tuple, list)) else data), None
         check_images(images, "images", self.image_shape)
+        images = assert_in_output_range(images, self.decoder, "decoder")
         reconstruction_loss = losses.RECONSTRUCTION_LOSSES[self.reconstruction]
 
         # 1. Reconstruction phase: encoder and decoder.

@@ -1,10 +1,12 @@
 """Bases for models made of named sub-networks (encoder and decoder, generator and
 discriminator, ...): :class:`ComposedModel` checks them and saves and reloads them with the
-model; :class:`GenerativeModel` adds the generative contract, ``generate(n, seed)``, which is
-all that callbacks and metrics use."""
+model, and guards training against non-finite losses; :class:`GenerativeModel` adds the
+generative contract, ``generate(n, seed)``, which is all that callbacks and metrics use."""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import ClassVar
 
 import keras
@@ -27,6 +29,117 @@ def map_batches(network, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
     ).astype(np.float32)  # fmt: skip
 
 
+def apply_if_finite(optimizer, gradients: list, variables: list, loss) -> None:
+    """``optimizer.apply(gradients, variables)``, skipped when ``loss`` or a gradient is not
+    finite: a bad batch then leaves the weights and the optimizer's state (moments, step count)
+    as they were, and its non-finite loss reaches the logs, where :class:`StopOnNonFiniteLoss`
+    stops training. A ``LossScaleOptimizer`` (``mixed_float16``) skips steps with overflowing
+    gradients itself, and lowers its scale; for it only the loss is checked here.
+    """
+    checks = [tf.reduce_all(tf.math.is_finite(tf.cast(loss, tf.float32)))]
+    if not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        checks += [tf.reduce_all(tf.math.is_finite(g)) for g in gradients if g is not None]
+
+    def step():
+        optimizer.apply(gradients, variables)
+        return tf.constant(True)
+
+    tf.cond(tf.reduce_all(tf.stack(checks)), step, lambda: tf.constant(False))
+
+
+_OUTPUT_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+_RANGE_ERROR = "the training images must lie in"
+
+
+def output_range(network: keras.Model) -> tuple[float, float] | None:
+    """The values ``network`` can output: ``(-1, 1)`` if it ends in ``tanh``, ``(0, 1)`` if in
+    ``sigmoid`` (reshapes after it do not count), ``None`` for any other last layer."""
+    for layer in reversed(network.layers):
+        if isinstance(layer, (keras.layers.Reshape, keras.layers.Flatten)):
+            continue
+        if isinstance(layer, keras.Model):
+            return output_range(layer)
+        activation = getattr(layer, "activation", None)
+        return _OUTPUT_RANGES.get(getattr(activation, "__name__", None))
+    return None
+
+
+def assert_in_output_range(images, network: keras.Model, role: str):
+    """``images``, checked in a ``train_step`` before any update uses them: the step fails
+    when the batch of training images leaves the range that ``network`` (the model's
+    ``role``, which must reproduce them) can output, for example 0-255 pixels for a ``tanh``
+    generator. Non-finite values are left to :func:`apply_if_finite`."""
+    value_range = output_range(network)
+    if value_range is None:
+        return images
+    low, high = value_range
+    values = tf.cast(images, tf.float32)
+    finite = tf.math.is_finite(values)
+    tol = 1e-3 * (high - low)
+    message = (
+        f"{_RANGE_ERROR} [{low:g}, {high:g}], the output range of the {role}, which must "
+        f"reproduce them; a batch did not (0-255 pixels, or images in the other range?). "
+        f"aegan_tf.data.load(..., value_range=({low:g}, {high:g})) gives images in that range."
+    )
+    checks = [
+        tf.debugging.assert_greater_equal(
+            tf.reduce_min(tf.where(finite, values, low)), low - tol, message=message
+        ),
+        tf.debugging.assert_less_equal(
+            tf.reduce_max(tf.where(finite, values, high)), high + tol, message=message
+        ),
+    ]
+    with tf.control_dependencies(checks):
+        return tf.identity(images)
+
+
+def _range_error(error: tf.errors.InvalidArgumentError) -> str | None:
+    """The message of a failed :func:`assert_in_output_range`, with the offending value, out
+    of TensorFlow's graph error; ``None`` for any other error."""
+    found = re.search(r"\[(" + re.escape(_RANGE_ERROR) + r".*?)\] \[Condition", error.message)
+    if found is None:
+        return None
+    value = re.search(r"\[x \([^)]*\) = \] \[([^\]]*)\]", error.message)
+    seen = f" (the batch reached {value.group(1)})" if value else ""
+    return found.group(1).replace("a batch did not", f"a batch did not{seen}")
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop ``fit`` at the first step that logs a non-finite value (NaN or infinity).
+
+    Keras's ``TerminateOnNaN`` for models that log several losses (``d_loss``, ``g_loss``,
+    ``kl``, ...). The models of this package add one to every ``fit`` and skip every update
+    whose own loss is not finite (:func:`apply_if_finite`), so no weight becomes NaN and a
+    checkpoint saved after holds finite weights. (An update of that step whose loss was finite,
+    such as a GAN generator's, which never sees the real batch, is applied.) ``stopped`` is
+    ``None``, or ``(epoch, step, name, value)`` (1-based) of the step that stopped training.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopped: tuple[int, int, str, float] | None = None
+        self._epoch = 0
+
+    def on_train_begin(self, logs=None) -> None:
+        self.stopped = None
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        for name, value in (logs or {}).items():
+            value = float(value)
+            if not math.isfinite(value):
+                self.stopped = (self._epoch + 1, batch + 1, name, value)
+                self.model.stop_training = True
+                print(
+                    f"{type(self.model).__name__}: {name} is {value} at epoch {self._epoch + 1}, "
+                    f"step {batch + 1}; training stopped. Updates whose loss was not finite "
+                    "were skipped: no weight became non-finite."
+                )
+                return
+
+
 class ComposedModel(keras.Model):
     """A ``keras.Model`` whose constructor takes sub-networks named in ``NETWORKS``.
 
@@ -36,6 +149,47 @@ class ComposedModel(keras.Model):
     """
 
     NETWORKS: ClassVar[tuple[str, ...]] = ()
+
+    def fit(self, *args, **kwargs):
+        """Keras's ``fit``, with a :class:`StopOnNonFiniteLoss` added to the callbacks (unless
+        one is there): a diverging run stops at its first non-finite loss."""
+        args = list(args)
+        callbacks = args.pop(5) if len(args) > 5 else kwargs.pop("callbacks", None)
+        callbacks = list(callbacks or [])
+        if not any(isinstance(c, StopOnNonFiniteLoss) for c in callbacks):
+            callbacks.append(StopOnNonFiniteLoss())
+        try:
+            return super().fit(*args, callbacks=callbacks, **kwargs)
+        except tf.errors.InvalidArgumentError as error:
+            message = _range_error(error)
+            if message is None:
+                raise
+            raise ValueError(message) from None
+
+    def _seed_generators_in_tree(self) -> list:
+        """The random generators of this model and of every layer inside it (noise, dropout),
+        in a fixed order."""
+        found, seen = [], set()
+        for layer in self._flatten_layers(include_self=True, recursive=True):
+            for generator in getattr(layer, "_seed_generators", []):
+                if id(generator) not in seen:
+                    seen.add(id(generator))
+                    found.append(generator)
+        return found
+
+    def save_own_variables(self, store) -> None:
+        """Keras's own, plus the state of every random generator in the model (Keras saves
+        none), so that ``BackupAndRestore`` and ``load_model`` resume the same noise."""
+        super().save_own_variables(store)
+        for i, generator in enumerate(self._seed_generators_in_tree()):
+            store[f"seed_generator_{i}"] = generator.state
+
+    def load_own_variables(self, store) -> None:
+        keras_own = {k: store[k] for k in store.keys() if not k.startswith("seed_generator_")}
+        super().load_own_variables(keras_own)
+        for i, generator in enumerate(self._seed_generators_in_tree()):
+            if f"seed_generator_{i}" in store.keys():  # absent in files saved by earlier versions
+                generator.state.assign(store[f"seed_generator_{i}"])
 
     def _set_networks(self, **networks: keras.Model) -> None:
         for role, net in networks.items():

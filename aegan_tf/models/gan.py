@@ -15,6 +15,7 @@ from aegan_tf.models.adversarial import (
     adversarial_objective,
     check_one_logit,
 )
+from aegan_tf.models.composed import assert_in_output_range
 
 
 def _is_batch_of_vectors(shape) -> bool:
@@ -130,6 +131,7 @@ class GAN(AdversarialModel):
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
+        real = assert_in_output_range(real, self.generator, "generator")
         batch_size = tf.shape(real)[0]
 
         # 1. Discriminator: d_steps updates, G fixed.

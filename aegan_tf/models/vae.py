@@ -20,7 +20,12 @@ import tensorflow as tf
 
 from aegan_tf import losses
 from aegan_tf._validation import check_images
-from aegan_tf.models.composed import Encoding, GenerativeModel
+from aegan_tf.models.composed import (
+    Encoding,
+    GenerativeModel,
+    apply_if_finite,
+    assert_in_output_range,
+)
 
 
 def reparameterize(mean, log_var, seed=None) -> tf.Tensor:
@@ -174,11 +179,12 @@ class VAE(VariationalCodes, GenerativeModel):
 
     def train_step(self, data):
         images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
+        images = assert_in_output_range(images, self.decoder, "decoder")
         with tf.GradientTape() as tape:
             terms = self.negative_elbo(images, training=True)
             scaled = self.optimizer.scale_loss(terms["loss"])
         variables = self.trainable_variables
-        self.optimizer.apply(tape.gradient(scaled, variables), variables)
+        apply_if_finite(self.optimizer, tape.gradient(scaled, variables), variables, terms["loss"])
         return self._log(terms)
 
     def test_step(self, data):

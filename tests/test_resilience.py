@@ -1,0 +1,249 @@
+"""Every model of the package survives a non-finite loss and an interruption (issue 11).
+
+- A step with a non-finite loss is skipped and stops ``fit`` (``StopOnNonFiniteLoss``, added
+  by every model's ``fit``): the weights and the optimizers' state stay those of the step
+  before, and a ``ModelCheckpoint`` of the same run saves nothing non-finite.
+- ``keras.callbacks.BackupAndRestore`` resumes a run interrupted mid-epoch to the same
+  weights as a run that was never interrupted: optimizer moments, step counts and the noise
+  generators' state are restored with the weights.
+"""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from aegan_tf import losses
+from aegan_tf.callbacks import StopOnNonFiniteLoss
+from aegan_tf.models import (
+    GAN,
+    VAE,
+    VAEGAN,
+    AdversarialAutoencoder,
+    Autoencoder,
+    BiGAN,
+    LatentGAN,
+    build_conv_decoder,
+    build_conv_encoder,
+    build_dcgan_discriminator,
+    build_dense_decoder,
+    build_dense_encoder,
+    build_joint_discriminator,
+    build_mlp_discriminator,
+    build_mlp_generator,
+)
+
+CODE = 4
+BATCH = 16
+MODELS = ["autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan"]
+
+
+@pytest.fixture(scope="module")
+def digits(images):
+    return images[:64]  # (64, 28, 28, 1) in [0, 1]: 4 batches of 16
+
+
+def _adam():
+    return keras.optimizers.Adam(1e-3)
+
+
+def _build(name: str, autoencoder, images, seed: int = 0) -> keras.Model:
+    """A small compiled model of kind ``name``; ``seed`` sets its initial weights. A latent
+    GAN is built on the trained ``autoencoder``, adapted to ``images``."""
+    keras.utils.set_random_seed(seed)
+    if name == "autoencoder":
+        model = Autoencoder(
+            build_dense_encoder(CODE, hidden_units=(32,)),
+            build_dense_decoder(CODE, hidden_units=(32,)),
+        )
+        model.compile(_adam(), loss=losses.mse_reconstruction_loss)
+    elif name == "vae":
+        model = VAE(
+            build_dense_encoder(2 * CODE, hidden_units=(32,)),
+            build_dense_decoder(CODE, hidden_units=(32,)),
+            seed=0,
+        )
+        model.compile(_adam())
+    elif name == "gan":
+        generator = build_mlp_generator(CODE, 784, (32,))
+        model = GAN(
+            keras.Sequential([generator, keras.layers.Reshape((28, 28, 1))]),
+            keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              build_mlp_discriminator(784, (32,))]),
+            seed=0,
+        )  # fmt: skip
+        model.compile(_adam(), _adam())
+    elif name == "latent_gan":
+        model = LatentGAN.from_autoencoder(
+            autoencoder,
+            build_mlp_generator(3, autoencoder.latent_dim, (16,)),
+            build_mlp_discriminator(autoencoder.latent_dim, (16,)),
+            seed=0,
+        )
+        model.adapt(images)
+        model.compile(_adam(), _adam())
+    elif name == "aae":
+        model = AdversarialAutoencoder(
+            build_dense_encoder(CODE, hidden_units=(32,)),
+            build_dense_decoder(CODE, hidden_units=(32,)),
+            build_mlp_discriminator(CODE, (16,)),
+            seed=0,
+        )
+        model.compile(_adam(), _adam(), _adam())
+    elif name == "vaegan":
+        model = VAEGAN(
+            build_conv_encoder(2 * CODE, filters=(4, 8)),
+            build_conv_decoder(CODE, filters=(8, 4)),
+            build_dcgan_discriminator(filters=(4, 8)),  # with dropout: its seeds are state too
+            seed=0,
+        )
+        model.compile(_adam(), _adam(), _adam())
+    else:
+        model = BiGAN(
+            build_conv_encoder(CODE, filters=(4, 8)),
+            build_conv_decoder(CODE, filters=(8, 4)),
+            build_joint_discriminator(CODE, filters=(4, 8), hidden_units=(16,)),
+            seed=0,
+        )
+        model.compile(_adam(), _adam())
+    return model
+
+
+def _optimizers(model) -> list:
+    names = getattr(model, "OPTIMIZERS", None) or ["optimizer"]
+    return [getattr(model, n) for n in names]
+
+
+def _state(model, seeds: bool = True) -> list[np.ndarray]:
+    """Every variable of the model and of its optimizers (moments, step counts); with
+    ``seeds=False``, without the random generators' states."""
+    variables = [v for v in model.variables if seeds or "seed_generator" not in v.path]
+    for optimizer in _optimizers(model):
+        variables += list(optimizer.variables)
+    return [np.array(keras.ops.convert_to_numpy(v)) for v in variables]
+
+
+def _unshuffled(images):
+    return tf.data.Dataset.from_tensor_slices(images).batch(BATCH)
+
+
+class _Snapshot(keras.callbacks.Callback):
+    """The model's state after step ``step`` (1-based) of the first epoch."""
+
+    def __init__(self, step):
+        super().__init__()
+        self.step, self.state = step, None
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch + 1 == self.step and self.state is None:
+            self.state = _state(self.model, seeds=False)
+            if hasattr(self.model, "discriminator"):
+                self.discriminator = [w.copy() for w in self.model.discriminator.get_weights()]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_non_finite_batch_is_skipped_and_stops_training(
+    name, digits, autoencoder, tmp_path, capsys
+):
+    model = _build(name, autoencoder, digits)
+    bad = digits.copy()
+    bad[2 * BATCH + 5] = np.nan  # one image of the third batch
+    before_bad_step = _Snapshot(step=2)  # weights and optimizers (the bad step drew noise)
+    checkpoint = tmp_path / "last.weights.h5"
+    history = model.fit(
+        _unshuffled(bad),
+        epochs=3,
+        verbose=0,
+        callbacks=[
+            before_bad_step,
+            keras.callbacks.ModelCheckpoint(checkpoint, save_weights_only=True),
+        ],
+    )
+    # fit added a StopOnNonFiniteLoss: it names the first bad step and stops there
+    assert "is nan at epoch 1, step 3; training stopped" in capsys.readouterr().out
+    assert history.epoch == [0]
+    # Every update whose loss saw the NaN image was skipped. A GAN's generator step never sees
+    # the real batch: its loss stayed finite and it was applied.
+    generator_stepped = name in ("gan", "latent_gan")
+    steps = {opt.name: int(opt.iterations) for opt in _optimizers(model)}
+    if generator_stepped:
+        assert int(model.d_optimizer.iterations) == 2 and int(model.g_optimizer.iterations) == 3
+        kept = [model.discriminator]
+    else:
+        assert set(steps.values()) == {2}, steps
+        kept = [model]
+    assert all(np.all(np.isfinite(w)) for w in model.get_weights())
+    if not generator_stepped:
+        for before, now in zip(before_bad_step.state, _state(model, seeds=False), strict=True):
+            np.testing.assert_array_equal(now, before)  # the bad step changed nothing
+    else:
+        for before, now in zip(before_bad_step.discriminator, kept[0].get_weights(), strict=True):
+            np.testing.assert_array_equal(now, before)
+    saved = _build(name, autoencoder, digits, seed=1)
+    saved.load_weights(checkpoint)
+    assert all(np.all(np.isfinite(w)) for w in saved.get_weights())
+
+
+def test_a_diverging_gan_stops_at_its_first_non_finite_loss():
+    # The issue's example: SGD with a learning rate of 1e6 sends the losses to NaN.
+    keras.utils.set_random_seed(0)
+    gan = GAN(build_mlp_generator(4, 2, (16,)), build_mlp_discriminator(2, (16,)), seed=0)
+    gan.compile(keras.optimizers.SGD(1e6), keras.optimizers.SGD(1e6))
+    points = np.random.default_rng(0).normal(size=(256, 2)).astype(np.float32)
+    stopper = StopOnNonFiniteLoss()
+    history = gan.fit(points, batch_size=16, epochs=50, verbose=0, callbacks=[stopper])
+    epoch, step, name, value = stopper.stopped
+    assert not math.isfinite(value) and name in history.history
+    assert len(history.epoch) == epoch < 50
+    assert all(np.all(np.isfinite(w)) for w in gan.get_weights())
+    steps_done = (epoch - 1) * 16 + step - 1  # every step before the bad one
+    assert int(gan.d_optimizer.iterations) <= steps_done + 1
+    assert int(gan.g_optimizer.iterations) <= steps_done + 1
+
+
+def test_a_stop_on_non_finite_loss_given_to_fit_is_the_only_one(capsys):
+    keras.utils.set_random_seed(0)
+    gan = GAN(build_mlp_generator(4, 2, (16,)), build_mlp_discriminator(2, (16,)), seed=0)
+    gan.compile(_adam(), _adam())
+    points = np.zeros((32, 2), np.float32)
+    points[20] = np.inf  # the second batch
+    mine = StopOnNonFiniteLoss()
+    gan.fit(points, batch_size=16, epochs=2, verbose=0, callbacks=[mine])
+    assert mine.stopped[:2] == (1, 2)
+    assert capsys.readouterr().out.count("training stopped") == 1
+
+
+class _Disconnect(keras.callbacks.Callback):
+    """Raises before step ``step`` (1-based) of epoch ``epoch`` (1-based), as a lost session."""
+
+    def __init__(self, epoch, step):
+        super().__init__()
+        self.epoch, self.step, self._now = epoch, step, 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._now = epoch + 1
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (self._now, batch + 1) == (self.epoch, self.step):
+            raise RuntimeError("disconnected")
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_backup_and_restore_resumes_to_the_same_state(name, digits, autoencoder, tmp_path):
+    straight = _build(name, autoencoder, digits)
+    straight.fit(_unshuffled(digits), epochs=3, verbose=0)
+
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
+    interrupted = _build(name, autoencoder, digits)
+    with pytest.raises(RuntimeError, match="disconnected"):
+        interrupted.fit(
+            _unshuffled(digits), epochs=3, verbose=0, callbacks=[backup, _Disconnect(2, 3)]
+        )
+    resumed = _build(name, autoencoder, digits, seed=1)  # a new session: other weights
+    history = resumed.fit(_unshuffled(digits), epochs=3, verbose=0, callbacks=[backup])
+    assert history.epoch == [1, 2]  # epoch 2 again from its start, then epoch 3
+    # Weights, optimizer moments and step counts, noise generators: all as if never stopped.
+    for expected, got in zip(_state(straight), _state(resumed), strict=True):
+        np.testing.assert_array_equal(got, expected)
