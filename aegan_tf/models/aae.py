@@ -27,7 +27,7 @@ from aegan_tf.models.adversarial import (
     check_one_logit,
 )
 from aegan_tf.models.autoencoder import check_encoder_decoder
-from aegan_tf.models.composed import Encoding, assert_in_output_range, map_batches
+from aegan_tf.models.composed import Encoding, checks_training_images, map_batches
 from aegan_tf.priors import GaussianMixturePrior, GaussianPrior
 
 
@@ -176,6 +176,7 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
             return codes
         return (codes, tf.one_hot(components, self.prior.n_components, dtype=codes.dtype))
 
+    @checks_training_images("decoder")
     def train_step(self, data):
         if self.conditional:
             if not isinstance(data, (tuple, list)) or len(data) < 2:
@@ -187,7 +188,6 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
         else:
             images, labels = (data[0] if isinstance(data, (tuple, list)) else data), None
         check_images(images, "images", self.image_shape)
-        images = assert_in_output_range(images, self.decoder, "decoder")
         reconstruction_loss = losses.RECONSTRUCTION_LOSSES[self.reconstruction]
 
         # 1. Reconstruction phase: encoder and decoder.

@@ -23,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf import losses
-from aegan_tf.models.composed import GenerativeModel, apply_if_finite
+from aegan_tf.models.composed import GenerativeModel
 
 GAN_LOSSES: dict[str, tuple[Callable, Callable]] = {
     "nonsaturating": (losses.minimax_discriminator_loss, losses.nonsaturating_generator_loss),
@@ -248,8 +248,7 @@ class AdversarialModel(GenerativeModel):
         """One step of ``optimizer_name`` on its networks, minimising ``loss_fn()``.
 
         ``loss_fn`` returns the loss, or a tuple whose first item is the loss; that value is
-        returned (the loss is scaled for the gradient under ``mixed_float16``, not here). A
-        step whose loss or gradients are not finite is skipped (:func:`apply_if_finite`).
+        returned (the loss is scaled for the gradient under ``mixed_float16``, not here).
         """
         optimizer = getattr(self, optimizer_name)
         variables = self._trainable_variables_of(optimizer_name)
@@ -257,7 +256,7 @@ class AdversarialModel(GenerativeModel):
             result = loss_fn()
             loss = result[0] if isinstance(result, tuple) else result
             scaled = optimizer.scale_loss(loss)
-        apply_if_finite(optimizer, tape.gradient(scaled, variables), variables, loss)
+        optimizer.apply(tape.gradient(scaled, variables), variables)
         return result
 
     def _update_together(self, game: Callable) -> dict:
@@ -276,11 +275,10 @@ class AdversarialModel(GenerativeModel):
         steps = []
         for name, loss in scaled.items():
             variables = self._trainable_variables_of(name)
-            gradients = tape.gradient(loss, variables)
-            steps.append((getattr(self, name), gradients, variables, losses_by_optimizer[name]))
+            steps.append((getattr(self, name), tape.gradient(loss, variables), variables))
         del tape
-        for optimizer, gradients, variables, loss in steps:
-            apply_if_finite(optimizer, gradients, variables, loss)
+        for optimizer, gradients, variables in steps:
+            optimizer.apply(gradients, variables)
         return logged
 
     def _metric_names(self) -> list[str]:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import layers
 
 from aegan_tf._validation import check_images
 from aegan_tf.models.composed import (
     ComposedModel,
-    apply_if_finite,
-    assert_in_output_range,
+    checks_training_images,
     map_batches,
 )
 
@@ -108,22 +106,11 @@ class Autoencoder(ComposedModel):
         check_images(images, "images", self.image_shape)
         return self.encoder.predict(images, batch_size=batch_size, verbose=0)
 
+    @checks_training_images("decoder")
     def train_step(self, data):
-        """Keras's own step (TensorFlow backend), with the update skipped on a non-finite
-        loss or gradient (:func:`~aegan_tf.models.composed.apply_if_finite`)."""
-        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
-        if y is None:  # the target is the input itself
-            x = assert_in_output_range(x, self.decoder, "decoder")
-        else:
-            y = assert_in_output_range(y, self.decoder, "decoder")
-        with tf.GradientTape() as tape:
-            y_pred = self(x, training=True)
-            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-            self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
-            scaled = self.optimizer.scale_loss(loss)
-        variables = self.trainable_variables
-        apply_if_finite(self.optimizer, tape.gradient(scaled, variables), variables, loss)
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+        """Keras's own step, run once the training images are checked against the decoder's
+        output range (``[0, 1]`` for a sigmoid decoder)."""
+        return super().train_step(data)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss between the clean input (or ``y``, if given) and ``y_pred``."""

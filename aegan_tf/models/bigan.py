@@ -22,7 +22,7 @@ from aegan_tf.models.adversarial import (
     adversarial_objective,
     check_one_logit,
 )
-from aegan_tf.models.composed import Encoding, assert_in_output_range
+from aegan_tf.models.composed import Encoding, checks_training_images
 
 
 def check_bigan_networks(
@@ -140,10 +140,10 @@ class BiGAN(Encoding, AdversarialModel):
         fake = (self.generator(z, training=training), z)
         return real, fake
 
+    @checks_training_images("generator")
     def train_step(self, data):
         images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
         check_images(images, "images", self.image_shape)
-        images = assert_in_output_range(images, self.generator, "generator")
 
         # 1. Discriminator: (x, E(x)) is real, (G(z), z) is fake; E and G fixed.
         real, fake = self._pairs(images)

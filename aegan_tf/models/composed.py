@@ -5,6 +5,7 @@ generative contract, ``generate(n, seed)``, which is all that callbacks and metr
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import ClassVar
@@ -29,24 +30,6 @@ def map_batches(network, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
     ).astype(np.float32)  # fmt: skip
 
 
-def apply_if_finite(optimizer, gradients: list, variables: list, loss) -> None:
-    """``optimizer.apply(gradients, variables)``, skipped when ``loss`` or a gradient is not
-    finite: a bad batch then leaves the weights and the optimizer's state (moments, step count)
-    as they were, and its non-finite loss reaches the logs, where :class:`StopOnNonFiniteLoss`
-    stops training. A ``LossScaleOptimizer`` (``mixed_float16``) skips steps with overflowing
-    gradients itself, and lowers its scale; for it only the loss is checked here.
-    """
-    checks = [tf.reduce_all(tf.math.is_finite(tf.cast(loss, tf.float32)))]
-    if not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        checks += [tf.reduce_all(tf.math.is_finite(g)) for g in gradients if g is not None]
-
-    def step():
-        optimizer.apply(gradients, variables)
-        return tf.constant(True)
-
-    tf.cond(tf.reduce_all(tf.stack(checks)), step, lambda: tf.constant(False))
-
-
 _OUTPUT_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 _RANGE_ERROR = "the training images must lie in"
 
@@ -64,11 +47,9 @@ def output_range(network: keras.Model) -> tuple[float, float] | None:
     return None
 
 
-def assert_in_output_range(images, network: keras.Model, role: str):
-    """``images``, checked in a ``train_step`` before any update uses them: the step fails
-    when the batch of training images leaves the range that ``network`` (the model's
-    ``role``, which must reproduce them) can output, for example 0-255 pixels for a ``tanh``
-    generator. Non-finite values are left to :func:`apply_if_finite`."""
+def _in_output_range(images, network: keras.Model, role: str):
+    """``images``, as a tensor that exists only once they are checked against the range that
+    ``network`` (the model's ``role``, which must reproduce them) can output."""
     value_range = output_range(network)
     if value_range is None:
         return images
@@ -93,6 +74,30 @@ def assert_in_output_range(images, network: keras.Model, role: str):
         return tf.identity(images)
 
 
+def checks_training_images(role: str):
+    """Decorate a ``train_step`` so that the batch's images (the batch, or its first item)
+    are checked against the output range of the network named ``role`` (``"generator"``,
+    ``"decoder"``): 0-255 pixels for a ``tanh`` generator, or ``[-1, 1]`` images for a
+    ``sigmoid`` decoder, fail the first step with a clear error (``fit`` raises
+    ``ValueError``). Every computation on the images waits for the check (a data
+    dependency: a control dependency on the whole step changed TensorFlow's CPU arithmetic
+    in the last bits). Non-finite values are left to :class:`StopOnNonFiniteLoss`."""
+
+    def decorate(train_step):
+        @functools.wraps(train_step)
+        def checked(self, data):
+            network = getattr(self, role)
+            if isinstance(data, (tuple, list)):
+                data = (_in_output_range(data[0], network, role), *data[1:])
+            else:
+                data = _in_output_range(data, network, role)
+            return train_step(self, data)
+
+        return checked
+
+    return decorate
+
+
 def _range_error(error: tf.errors.InvalidArgumentError) -> str | None:
     """The message of a failed :func:`assert_in_output_range`, with the offending value, out
     of TensorFlow's graph error; ``None`` for any other error."""
@@ -104,38 +109,62 @@ def _range_error(error: tf.errors.InvalidArgumentError) -> str | None:
     return found.group(1).replace("a batch did not", f"a batch did not{seen}")
 
 
+def _optimizers_of(model: keras.Model) -> list:
+    names = getattr(model, "OPTIMIZERS", None) or ["optimizer"]
+    return [opt for opt in (getattr(model, name, None) for name in names) if opt is not None]
+
+
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
-    """Stop ``fit`` at the first step that logs a non-finite value (NaN or infinity).
+    """Stop ``fit`` at the first step that logs a non-finite value (NaN or infinity), and put
+    the model back as it was when that epoch began.
 
     Keras's ``TerminateOnNaN`` for models that log several losses (``d_loss``, ``g_loss``,
-    ``kl``, ...). The models of this package add one to every ``fit`` and skip every update
-    whose own loss is not finite (:func:`apply_if_finite`), so no weight becomes NaN and a
-    checkpoint saved after holds finite weights. (An update of that step whose loss was finite,
-    such as a GAN generator's, which never sees the real batch, is applied.) ``stopped`` is
-    ``None``, or ``(epoch, step, name, value)`` (1-based) of the step that stopped training.
+    ``kl``, ...), which also undoes the damage: at the start of each epoch it keeps a copy of
+    the model's variables (weights, normalisation statistics, random generators) and of its
+    optimizers' state (moments, step counts); a non-finite step restores them before training
+    stops, so no weight is left NaN and a ``ModelCheckpoint`` that saves at the end of that
+    epoch saves the same weights as at the end of the one before. Every model of this package
+    adds one to ``fit``. ``stopped`` is ``None``, or ``(epoch, step, name, value)`` (1-based)
+    of the step that stopped training.
+
+    The copy lives in memory (one per epoch, as large as the model and its optimizer state);
+    the training step itself is untouched.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.stopped: tuple[int, int, str, float] | None = None
         self._epoch = 0
+        self._saved: list[np.ndarray] = []
+
+    def _state(self) -> list:
+        variables = list(self.model.variables)
+        for optimizer in _optimizers_of(self.model):
+            variables += list(optimizer.variables)
+        return variables
 
     def on_train_begin(self, logs=None) -> None:
         self.stopped = None
+        for optimizer in _optimizers_of(self.model):
+            if not optimizer.built:  # as BackupAndRestore does: its state exists from now on
+                optimizer.build(self.model.trainable_variables)
 
     def on_epoch_begin(self, epoch, logs=None) -> None:
         self._epoch = epoch
+        self._saved = [np.array(keras.ops.convert_to_numpy(v)) for v in self._state()]
 
     def on_train_batch_end(self, batch, logs=None) -> None:
         for name, value in (logs or {}).items():
             value = float(value)
             if not math.isfinite(value):
                 self.stopped = (self._epoch + 1, batch + 1, name, value)
+                for variable, saved in zip(self._state(), self._saved, strict=True):
+                    variable.assign(saved)
                 self.model.stop_training = True
                 print(
                     f"{type(self.model).__name__}: {name} is {value} at epoch {self._epoch + 1}, "
-                    f"step {batch + 1}; training stopped. Updates whose loss was not finite "
-                    "were skipped: no weight became non-finite."
+                    f"step {batch + 1}; training stopped, and the model and its optimizer "
+                    f"state are back as they were at the start of epoch {self._epoch + 1}."
                 )
                 return
 

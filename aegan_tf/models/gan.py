@@ -15,7 +15,7 @@ from aegan_tf.models.adversarial import (
     adversarial_objective,
     check_one_logit,
 )
-from aegan_tf.models.composed import assert_in_output_range
+from aegan_tf.models.composed import checks_training_images
 
 
 def _is_batch_of_vectors(shape) -> bool:
@@ -129,9 +129,9 @@ class GAN(AdversarialModel):
             scores.append(keras.ops.convert_to_numpy(logits).reshape(-1).astype(np.float32))
         return np.concatenate(scores)
 
+    @checks_training_images("generator")
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
-        real = assert_in_output_range(real, self.generator, "generator")
         batch_size = tf.shape(real)[0]
 
         # 1. Discriminator: d_steps updates, G fixed.

@@ -23,8 +23,7 @@ from aegan_tf._validation import check_images
 from aegan_tf.models.composed import (
     Encoding,
     GenerativeModel,
-    apply_if_finite,
-    assert_in_output_range,
+    checks_training_images,
 )
 
 
@@ -177,14 +176,14 @@ class VAE(VariationalCodes, GenerativeModel):
         kl = tf.reduce_mean(losses.kl_to_standard_normal(mean, log_var))
         return {"loss": reconstruction + self.beta * kl, "reconstruction": reconstruction, "kl": kl}
 
+    @checks_training_images("decoder")
     def train_step(self, data):
         images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
-        images = assert_in_output_range(images, self.decoder, "decoder")
         with tf.GradientTape() as tape:
             terms = self.negative_elbo(images, training=True)
             scaled = self.optimizer.scale_loss(terms["loss"])
         variables = self.trainable_variables
-        apply_if_finite(self.optimizer, tape.gradient(scaled, variables), variables, terms["loss"])
+        self.optimizer.apply(tape.gradient(scaled, variables), variables)
         return self._log(terms)
 
     def test_step(self, data):

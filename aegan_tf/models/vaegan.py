@@ -29,7 +29,7 @@ from aegan_tf.models.adversarial import (
     adversarial_objective,
     check_one_logit,
 )
-from aegan_tf.models.composed import assert_in_output_range
+from aegan_tf.models.composed import checks_training_images
 from aegan_tf.models.vae import (
     VariationalCodes,
     check_vae_networks,
@@ -150,10 +150,10 @@ class VAEGAN(VariationalCodes, AdversarialModel):
     def metrics(self) -> list[keras.metrics.Metric]:
         return list(self.trackers.values())
 
+    @checks_training_images("decoder")
     def train_step(self, data):
         images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
         check_images(images, "images", self.image_shape)
-        images = assert_in_output_range(images, self.decoder, "decoder")
         batch_size = tf.shape(images)[0]
 
         def game():
