@@ -1,4 +1,4 @@
-"""Run-time switches: fast mode, offline data, seeds and a device report.
+"""Run-time switches: fast mode, offline data, seeds, a device report and the precision policy.
 
 Every notebook reads its sizes through :func:`by_mode`, so one environment variable,
 ``AEGAN_FAST=1``, turns the whole book into a quick smoke run (CI and the tests set it).
@@ -73,3 +73,60 @@ def device_report() -> str:
         where = f"CPU only ({os.cpu_count()} cores): training will be slower than on a GPU"
     mode = "fast mode (AEGAN_FAST=1): small data, few epochs" if is_fast() else "full mode"
     return f"{where}; {mode}."
+
+
+POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
+"""The precision policies :func:`set_precision` takes, besides ``"auto"``."""
+
+
+def _cpu_flags() -> set[str]:
+    """The CPU's feature flags from ``/proc/cpuinfo`` (empty where there is none)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def _gpu_compute_capabilities() -> list[tuple[int, int]]:
+    import tensorflow as tf
+
+    details = [
+        tf.config.experimental.get_device_details(g) for g in tf.config.list_physical_devices("GPU")
+    ]
+    return [tuple(d["compute_capability"]) for d in details if "compute_capability" in d]
+
+
+def auto_precision() -> str:
+    """The policy :func:`set_precision` picks for ``"auto"`` on this machine.
+
+    ``mixed_float16`` when every GPU has tensor cores (compute capability 7.0 or newer: V100,
+    T4, A100, H100, Colab's T4); ``mixed_bfloat16`` on a CPU with native bfloat16 arithmetic
+    (the ``amx_bf16`` or ``avx512_bf16`` flag: Intel Sapphire Rapids and later, AMD Zen 4);
+    ``float32`` otherwise, where mixed precision emulates bfloat16 and is slower.
+    """
+    capabilities = _gpu_compute_capabilities()
+    if capabilities:
+        return "mixed_float16" if min(capabilities) >= (7, 0) else "float32"
+    return "mixed_bfloat16" if _cpu_flags() & {"amx_bf16", "avx512_bf16"} else "float32"
+
+
+def set_precision(policy: str = "auto") -> str:
+    """Set Keras's global dtype policy for the models built after this call; return its name.
+
+    ``policy`` is ``"auto"`` (see :func:`auto_precision`) or one of :data:`POLICIES`. Under a
+    mixed policy the package's networks compute in 16 bits and keep their weights, their final
+    activations (images, logits) and the losses in float32; under ``mixed_float16`` the models'
+    optimizers are wrapped in ``keras.optimizers.LossScaleOptimizer`` at ``compile``.
+    """
+    import keras
+
+    if policy == "auto":
+        policy = auto_precision()
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be 'auto' or one of {POLICIES}, got {policy!r}.")
+    keras.config.set_dtype_policy(policy)
+    return policy

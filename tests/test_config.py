@@ -28,3 +28,40 @@ def test_device_report_names_the_device_and_mode(monkeypatch):
     monkeypatch.setenv("AEGAN_FAST", "1")
     report = config.device_report()
     assert ("GPU" in report or "CPU" in report) and "fast mode" in report
+
+
+@pytest.mark.parametrize(
+    "gpus, flags, expected",
+    [
+        ([(7, 5)], set(), "mixed_float16"),  # a T4, as in Colab: tensor cores
+        ([(9, 0), (8, 0)], set(), "mixed_float16"),
+        ([(6, 0)], {"amx_bf16"}, "float32"),  # a P100: no tensor cores; the GPU decides
+        ([], {"avx2", "amx_bf16", "amx_tile"}, "mixed_bfloat16"),  # Sapphire Rapids
+        ([], {"avx512f", "avx512_bf16"}, "mixed_bfloat16"),  # Zen 4
+        ([], {"avx2", "fma"}, "float32"),  # no native bfloat16: it would be emulated
+    ],
+)
+def test_auto_precision_follows_the_hardware(monkeypatch, gpus, flags, expected):
+    monkeypatch.setattr(config, "_gpu_compute_capabilities", lambda: gpus)
+    monkeypatch.setattr(config, "_cpu_flags", lambda: flags)
+    assert config.auto_precision() == expected
+
+
+def test_set_precision_sets_the_keras_policy_and_refuses_unknown_names():
+    import keras
+
+    try:
+        assert config.set_precision("mixed_bfloat16") == "mixed_bfloat16"
+        assert keras.config.dtype_policy().name == "mixed_bfloat16"
+        assert config.set_precision("auto") == config.auto_precision()
+        assert keras.config.dtype_policy().name == config.auto_precision()
+        with pytest.raises(ValueError, match=r"'auto' or one of .*got 'float16'"):
+            config.set_precision("float16")
+    finally:
+        config.set_precision("float32")
+    assert keras.config.dtype_policy().name == "float32"
+
+
+def test_this_machines_cpu_flags_are_read():
+    flags = config._cpu_flags()
+    assert not flags or "fpu" in flags or "sse2" in flags  # x86 flags when /proc/cpuinfo exists
