@@ -99,7 +99,7 @@ def checks_training_images(role: str):
 
 
 def _range_error(error: tf.errors.InvalidArgumentError) -> str | None:
-    """The message of a failed :func:`assert_in_output_range`, with the offending value, out
+    """The message of a failed :func:`checks_training_images` check, with the value seen, out
     of TensorFlow's graph error; ``None`` for any other error."""
     found = re.search(r"\[(" + re.escape(_RANGE_ERROR) + r".*?)\] \[Condition", error.message)
     if found is None:
