@@ -39,8 +39,7 @@ def throughput(g_filters, d_filters, policy: str, batch: int, steps: int) -> flo
         gan.compile(
             keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
         )
-        images = np.random.default_rng(0).uniform(-1, 1, (batch * steps, 28, 28, 1))
-        ds = tf.data.Dataset.from_tensor_slices(images.astype("float32")).batch(batch).cache()
+        ds = _images(batch, steps)
         gan.fit(ds.take(3), epochs=1, verbose=0)  # trace and warm up
         start = time.perf_counter()
         gan.fit(ds, epochs=1, verbose=0)
