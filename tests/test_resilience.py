@@ -14,101 +14,17 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from small_models import MODELS, adam, build_small_model
 
-from aegan_tf import losses
 from aegan_tf.callbacks import StopOnNonFiniteLoss
-from aegan_tf.models import (
-    GAN,
-    VAE,
-    VAEGAN,
-    AdversarialAutoencoder,
-    Autoencoder,
-    BiGAN,
-    LatentGAN,
-    build_conv_decoder,
-    build_conv_encoder,
-    build_dcgan_discriminator,
-    build_dense_decoder,
-    build_dense_encoder,
-    build_joint_discriminator,
-    build_mlp_discriminator,
-    build_mlp_generator,
-)
+from aegan_tf.models import GAN, build_mlp_discriminator, build_mlp_generator
 
-CODE = 4
 BATCH = 16
-MODELS = ["autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan"]
 
 
 @pytest.fixture(scope="module")
 def digits(images):
     return images[:64]  # (64, 28, 28, 1) in [0, 1]: 4 batches of 16
-
-
-def _adam():
-    return keras.optimizers.Adam(1e-3)
-
-
-def _build(name: str, autoencoder, images, seed: int = 0) -> keras.Model:
-    """A small compiled model of kind ``name``; ``seed`` sets its initial weights. A latent
-    GAN is built on the trained ``autoencoder``, adapted to ``images``."""
-    keras.utils.set_random_seed(seed)
-    if name == "autoencoder":
-        model = Autoencoder(
-            build_dense_encoder(CODE, hidden_units=(32,)),
-            build_dense_decoder(CODE, hidden_units=(32,)),
-        )
-        model.compile(_adam(), loss=losses.mse_reconstruction_loss)
-    elif name == "vae":
-        model = VAE(
-            build_dense_encoder(2 * CODE, hidden_units=(32,)),
-            build_dense_decoder(CODE, hidden_units=(32,)),
-            seed=0,
-        )
-        model.compile(_adam())
-    elif name == "gan":
-        generator = build_mlp_generator(CODE, 784, (32,))
-        model = GAN(
-            keras.Sequential([generator, keras.layers.Reshape((28, 28, 1))]),
-            keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
-                              build_mlp_discriminator(784, (32,))]),
-            seed=0,
-        )  # fmt: skip
-        model.compile(_adam(), _adam())
-    elif name == "latent_gan":
-        model = LatentGAN.from_autoencoder(
-            autoencoder,
-            build_mlp_generator(3, autoencoder.latent_dim, (16,)),
-            build_mlp_discriminator(autoencoder.latent_dim, (16,)),
-            seed=0,
-        )
-        model.adapt(images)
-        model.compile(_adam(), _adam())
-    elif name == "aae":
-        model = AdversarialAutoencoder(
-            build_dense_encoder(CODE, hidden_units=(32,)),
-            build_dense_decoder(CODE, hidden_units=(32,)),
-            build_mlp_discriminator(CODE, (16,)),
-            seed=0,
-        )
-        model.compile(_adam(), _adam(), _adam())
-    elif name == "vaegan":
-        model = VAEGAN(
-            build_conv_encoder(2 * CODE, filters=(4, 8)),
-            build_conv_decoder(CODE, filters=(8, 4)),
-            build_dcgan_discriminator(filters=(4, 8)),  # with dropout: its seeds are state too
-            seed=0,
-        )
-        model.compile(_adam(), _adam(), _adam())
-    else:
-        model = BiGAN(
-            build_conv_encoder(CODE, filters=(4, 8)),
-            build_conv_decoder(CODE, filters=(8, 4)),
-            build_joint_discriminator(CODE, filters=(4, 8), hidden_units=(16,)),
-            seed=0,
-        )
-        model.compile(_adam(), _adam())
-    return model
 
 
 def _optimizers(model) -> list:
@@ -133,7 +49,7 @@ def _unshuffled(images):
 def test_a_non_finite_step_stops_training_and_restores_the_epochs_start(
     name, digits, autoencoder, tmp_path, capsys
 ):
-    model = _build(name, autoencoder, digits)
+    model = build_small_model(name, autoencoder, digits)
     for optimizer in _optimizers(model):
         if not optimizer.built:  # (the Autoencoder's): its state exists before the copy
             optimizer.build(model.trainable_variables)
@@ -153,7 +69,7 @@ def test_a_non_finite_step_stops_training_and_restores_the_epochs_start(
     # ... and the model and its optimizers are as they were when the epoch began.
     for before, now in zip(at_start, _state(model), strict=True):
         np.testing.assert_array_equal(now, before)
-    saved = _build(name, autoencoder, digits, seed=1)
+    saved = build_small_model(name, autoencoder, digits, seed=1)
     saved.load_weights(checkpoint)  # the checkpoint of that epoch: the restored weights
     for expected, got in zip(model.get_weights(), saved.get_weights(), strict=True):
         np.testing.assert_array_equal(got, expected)
@@ -186,7 +102,7 @@ def test_a_diverging_gan_stops_and_keeps_its_last_good_epoch(tmp_path):
 def test_a_stop_on_non_finite_loss_given_to_fit_is_the_only_one(capsys):
     keras.utils.set_random_seed(0)
     gan = GAN(build_mlp_generator(4, 2, (16,)), build_mlp_discriminator(2, (16,)), seed=0)
-    gan.compile(_adam(), _adam())
+    gan.compile(adam(), adam())
     points = np.zeros((32, 2), np.float32)
     points[20] = np.inf  # the second batch
     mine = StopOnNonFiniteLoss()
@@ -212,16 +128,16 @@ class _Disconnect(keras.callbacks.Callback):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_backup_and_restore_resumes_to_the_same_state(name, digits, autoencoder, tmp_path):
-    straight = _build(name, autoencoder, digits)
+    straight = build_small_model(name, autoencoder, digits)
     straight.fit(_unshuffled(digits), epochs=3, verbose=0)
 
     backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
-    interrupted = _build(name, autoencoder, digits)
+    interrupted = build_small_model(name, autoencoder, digits)
     with pytest.raises(RuntimeError, match="disconnected"):
         interrupted.fit(
             _unshuffled(digits), epochs=3, verbose=0, callbacks=[backup, _Disconnect(2, 3)]
         )
-    resumed = _build(name, autoencoder, digits, seed=1)  # a new session: other weights
+    resumed = build_small_model(name, autoencoder, digits, seed=1)  # a new session: other weights
     history = resumed.fit(_unshuffled(digits), epochs=3, verbose=0, callbacks=[backup])
     assert history.epoch == [1, 2]  # epoch 2 again from its start, then epoch 3
     # Weights, optimizer moments and step counts, noise generators: all as if never stopped.

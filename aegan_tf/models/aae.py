@@ -20,6 +20,7 @@ import tensorflow as tf
 
 from aegan_tf import losses
 from aegan_tf._validation import check_images, check_positive_int
+from aegan_tf.distribute import place_in_global_batch, rows_for_this_replica
 from aegan_tf.models.adversarial import (
     AdversarialModel,
     AdversarialObjective,
@@ -198,8 +199,11 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
         rec_loss = self._update("ae_optimizer", autoencoder_loss)
 
         # 2a. Regularisation phase, discriminator: prior samples are real, codes are fake.
-        prior_codes, components = self.prior.sample(
-            tf.shape(images)[0], self.noise_seeds, components=labels
+        batch_size = tf.shape(images)[0]
+        if labels is not None:  # at this replica's rows of the global batch
+            labels = place_in_global_batch(labels, batch_size)
+        prior_codes, components = rows_for_this_replica(
+            lambda n: self.prior.sample(n, self.noise_seeds, components=labels), batch_size
         )
         real = self._discriminator_input(prior_codes, components)
         fake = self._discriminator_input(self.encoder(images, training=True), components)

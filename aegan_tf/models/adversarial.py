@@ -23,6 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf import losses
+from aegan_tf.distribute import share_of_global_loss
 from aegan_tf.models.composed import GenerativeModel
 
 GAN_LOSSES: dict[str, tuple[Callable, Callable]] = {
@@ -248,14 +249,15 @@ class AdversarialModel(GenerativeModel):
         """One step of ``optimizer_name`` on its networks, minimising ``loss_fn()``.
 
         ``loss_fn`` returns the loss, or a tuple whose first item is the loss; that value is
-        returned (the loss is scaled for the gradient under ``mixed_float16``, not here).
+        returned (the loss is scaled for the gradient under ``mixed_float16`` and divided by
+        the number of replicas under a ``tf.distribute`` strategy, not here).
         """
         optimizer = getattr(self, optimizer_name)
         variables = self._trainable_variables_of(optimizer_name)
         with tf.GradientTape() as tape:
             result = loss_fn()
             loss = result[0] if isinstance(result, tuple) else result
-            scaled = optimizer.scale_loss(loss)
+            scaled = optimizer.scale_loss(share_of_global_loss(loss))
         optimizer.apply(tape.gradient(scaled, variables), variables)
         return result
 
@@ -269,7 +271,7 @@ class AdversarialModel(GenerativeModel):
         with tf.GradientTape(persistent=True) as tape:
             losses_by_optimizer, logged = game()
             scaled = {
-                name: getattr(self, name).scale_loss(loss)
+                name: getattr(self, name).scale_loss(share_of_global_loss(loss))
                 for name, loss in losses_by_optimizer.items()
             }
         steps = []

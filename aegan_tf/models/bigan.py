@@ -16,6 +16,7 @@ import keras
 import tensorflow as tf
 
 from aegan_tf._validation import check_images
+from aegan_tf.distribute import rows_for_this_replica
 from aegan_tf.models.adversarial import (
     AdversarialModel,
     AdversarialObjective,
@@ -135,7 +136,10 @@ class BiGAN(Encoding, AdversarialModel):
 
     def _pairs(self, images, training: bool = True):
         """``(x, E(x))`` and ``(G(z), z)`` for a batch of images and fresh noise."""
-        z = keras.random.normal((tf.shape(images)[0], self.latent_dim), seed=self.noise_seeds)
+        z = rows_for_this_replica(
+            lambda n: keras.random.normal((n, self.latent_dim), seed=self.noise_seeds),
+            tf.shape(images)[0],
+        )
         real = (images, self.encoder(images, training=training))
         fake = (self.generator(z, training=training), z)
         return real, fake

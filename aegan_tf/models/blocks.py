@@ -15,6 +15,7 @@ import keras
 from keras import layers
 
 from aegan_tf._validation import check_positive_int
+from aegan_tf.distribute import replicas_in_sync
 
 OUTPUT_ACTIVATIONS = ("sigmoid", "tanh", "linear")
 """``sigmoid`` for images in [0, 1], ``tanh`` for [-1, 1], ``linear`` for unbounded outputs."""
@@ -170,13 +171,15 @@ def build_dcgan_generator(
         raise ValueError(f"filters must have 3 entries, got {filters!r}.")
     _check_downsampling(image_shape, 2)
     start = (image_shape[0] // 4, image_shape[1] // 4, filters[0])
+    # Built under a strategy with several replicas: batch statistics over the global batch.
+    synchronized = replicas_in_sync() > 1
     noise = keras.Input((latent_dim,), name="noise")
     h = layers.Dense(math.prod(start), use_bias=False)(noise)
-    h = layers.LeakyReLU(0.3)(layers.BatchNormalization()(h))
+    h = layers.LeakyReLU(0.3)(layers.BatchNormalization(synchronized=synchronized)(h))
     h = layers.Reshape(start)(h)  # (N, H/4, W/4, filters[0])
     for f, stride in ((filters[1], 1), (filters[2], 2)):
         h = layers.Conv2DTranspose(f, 5, strides=stride, padding="same", use_bias=False)(h)
-        h = layers.LeakyReLU(0.3)(layers.BatchNormalization()(h))
+        h = layers.LeakyReLU(0.3)(layers.BatchNormalization(synchronized=synchronized)(h))
     h = layers.Conv2DTranspose(image_shape[2], 5, strides=2, padding="same")(h)
     images = layers.Activation("tanh", dtype="float32", name="images")(h)  # (N, H, W, C)
     return keras.Model(noise, images, name="dcgan_generator")

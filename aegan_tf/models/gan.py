@@ -9,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf._validation import check_positive_int
+from aegan_tf.distribute import rows_for_this_replica
 from aegan_tf.models.adversarial import (
     AdversarialModel,
     AdversarialObjective,
@@ -116,7 +117,9 @@ class GAN(AdversarialModel):
         return self.generator(z, training=training)
 
     def _noise(self, batch_size) -> tf.Tensor:
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seeds)
+        return rows_for_this_replica(
+            lambda n: keras.random.normal((n, self.latent_dim), seed=self.noise_seeds), batch_size
+        )
 
     def discriminate(self, x, batch_size: int = 1024) -> np.ndarray:
         """``D(x)`` as ``fit`` logs it, shape ``(N,)``: a probability for the ``nonsaturating``

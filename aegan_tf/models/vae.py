@@ -20,6 +20,7 @@ import tensorflow as tf
 
 from aegan_tf import losses
 from aegan_tf._validation import check_images
+from aegan_tf.distribute import rows_for_this_replica, share_of_global_loss
 from aegan_tf.models.composed import (
     Encoding,
     GenerativeModel,
@@ -36,7 +37,9 @@ def reparameterize(mean, log_var, seed=None) -> tf.Tensor:
     """
     mean = tf.cast(mean, tf.float32)
     log_var = tf.cast(log_var, tf.float32)
-    epsilon = keras.random.normal(tf.shape(mean), seed=seed)
+    epsilon = rows_for_this_replica(
+        lambda n: keras.random.normal((n, tf.shape(mean)[1]), seed=seed), tf.shape(mean)[0]
+    )
     return mean + tf.exp(0.5 * log_var) * epsilon
 
 
@@ -181,7 +184,7 @@ class VAE(VariationalCodes, GenerativeModel):
         images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
         with tf.GradientTape() as tape:
             terms = self.negative_elbo(images, training=True)
-            scaled = self.optimizer.scale_loss(terms["loss"])
+            scaled = self.optimizer.scale_loss(share_of_global_loss(terms["loss"]))
         variables = self.trainable_variables
         self.optimizer.apply(tape.gradient(scaled, variables), variables)
         return self._log(terms)

@@ -22,6 +22,7 @@ import tensorflow as tf
 
 from aegan_tf import losses
 from aegan_tf._validation import check_images
+from aegan_tf.distribute import rows_for_this_replica
 from aegan_tf.models.adversarial import (
     AdversarialModel,
     AdversarialObjective,
@@ -164,7 +165,10 @@ class VAEGAN(VariationalCodes, AdversarialModel):
                 reparameterize(mean, log_var, self.noise_seeds), training=True
             )
             sampled = self.decoder(
-                keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seeds),
+                rows_for_this_replica(
+                    lambda n: keras.random.normal((n, self.latent_dim), seed=self.noise_seeds),
+                    batch_size,
+                ),
                 training=True,
             )
             real_features, real_logits = self.features_and_logits(images, training=True)
