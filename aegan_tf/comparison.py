@@ -85,8 +85,10 @@ class LatentGANRecipe:
     encode_once: bool = False
 
 
+_CH5 = LatentGANRecipe()
+
 LATENT_GANS = {
-    "latent GAN": LatentGANRecipe(),
+    "latent GAN": _CH5,
     "latent GAN, encoded once": LatentGANRecipe(encode_once=True),
     "latent GAN, tuned": LatentGANRecipe(ema_momentum=0.999, encode_once=True),
 }
@@ -135,7 +137,9 @@ def _curve(quality: list[QualityMetrics], history) -> list[tuple[float, float]]:
     ]
 
 
-def _autoencoder(code_dim: int, seed: int) -> Autoencoder:
+def build_autoencoder(code_dim: int = AE_CODE_DIM, seed: int = 0) -> Autoencoder:
+    """Chapter 5's convolutional autoencoder (codes of ``code_dim``), compiled; ``seed`` sets
+    its initial weights."""
     config.set_seed(seed)
     autoencoder = Autoencoder(build_conv_encoder(code_dim), build_conv_decoder(code_dim))
     autoencoder.compile(keras.optimizers.Adam(2e-3), loss=losses.mse_reconstruction_loss)
@@ -149,7 +153,7 @@ def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
 def _decoded_mixture(
     images, seconds, seed, quality_args, n_components
 ) -> tuple[DecodedGaussianMixture, float, list]:
-    autoencoder = _autoencoder(AE_CODE_DIM, seed)
+    autoencoder = build_autoencoder(AE_CODE_DIM, seed)
     model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
 
     def sampler(n: int, sample_seed: int) -> np.ndarray:  # the mixture as it would be now
@@ -172,7 +176,7 @@ def _decoded_mixture(
 def _latent_gan(
     images, seconds, seed, quality_args, recipe: LatentGANRecipe
 ) -> tuple[LatentGAN, float, list]:
-    autoencoder = _autoencoder(AE_CODE_DIM, seed)
+    autoencoder = build_autoencoder(AE_CODE_DIM, seed)
     ae_run = train(
         autoencoder,
         data.make_dataset(images, batch_size=64, seed=seed),
@@ -180,17 +184,7 @@ def _latent_gan(
         name="latent GAN: autoencoder",
     )
     start = time.perf_counter()
-    config.set_seed(seed)
-    model = LatentGAN.from_autoencoder(
-        autoencoder,
-        build_mlp_generator(AE_CODE_DIM, AE_CODE_DIM, hidden_units=(256, 256)),
-        build_mlp_discriminator(AE_CODE_DIM, hidden_units=(256, 256)),
-        seed=seed,
-    )
-    model.adapt(images)
-    ema = {"use_ema": True, "ema_momentum": recipe.ema_momentum} if recipe.ema_momentum else {}
-    g_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5, **ema)
-    model.compile(_adam(1e-3, 0.5), g_optimizer, loss="wgan-gp", d_steps=5)
+    model = build_latent_gan(autoencoder, images, seed, recipe)
     examples = model.encode(images) if recipe.encode_once else images
     spent = ae_run.seconds + time.perf_counter() - start
     quality = _quality(images, quality_args, already_spent=spent)
@@ -203,6 +197,25 @@ def _latent_gan(
         callbacks=quality,
     )
     return model, run.seconds, _curve(quality, run.history)
+
+
+def build_latent_gan(
+    autoencoder: Autoencoder, images: np.ndarray, seed: int = 0, recipe: LatentGANRecipe = _CH5
+) -> LatentGAN:
+    """Chapter 5's latent GAN (WGAN-GP on codes, 5 D steps) on a trained ``autoencoder``,
+    adapted to ``images`` and compiled; ``seed`` sets its initial weights and noise."""
+    config.set_seed(seed)
+    model = LatentGAN.from_autoencoder(
+        autoencoder,
+        build_mlp_generator(AE_CODE_DIM, AE_CODE_DIM, hidden_units=(256, 256)),
+        build_mlp_discriminator(AE_CODE_DIM, hidden_units=(256, 256)),
+        seed=seed,
+    )
+    model.adapt(images)
+    ema = {"use_ema": True, "ema_momentum": recipe.ema_momentum} if recipe.ema_momentum else {}
+    g_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5, **ema)
+    model.compile(_adam(1e-3, 0.5), g_optimizer, loss="wgan-gp", d_steps=5)
+    return model
 
 
 def _build_dcgan(seed: int) -> GAN:
@@ -259,14 +272,15 @@ def _build_bigan(seed: int) -> BiGAN:
     return model
 
 
-# one-phase models: the builder (as configured in its chapter) and its images' range
-_ONE_PHASE: dict[str, tuple[Callable[[int], GenerativeModel], tuple[float, float]]] = {
+ONE_PHASE: dict[str, tuple[Callable[[int], GenerativeModel], tuple[float, float]]] = {
     "DCGAN": (_build_dcgan, (-1.0, 1.0)),
     "AAE": (_build_aae, (0.0, 1.0)),
     "VAE": (_build_vae, (0.0, 1.0)),
     "VAE-GAN": (_build_vaegan, (0.0, 1.0)),
     "BiGAN": (_build_bigan, (-1.0, 1.0)),
 }
+"""The models trained in one phase, by name: a builder ``seed -> compiled model``
+(configured as in its chapter) and the value range of the images it trains on and draws."""
 
 
 def train_contestant(
@@ -305,7 +319,7 @@ def train_contestant(
     if name in LATENT_GANS:
         model, spent, curve = _latent_gan(images, seconds, seed, quality_args, LATENT_GANS[name])
         return Contestant(name, model, spent, (0.0, 1.0), curve)
-    build, value_range = _ONE_PHASE[name]
+    build, value_range = ONE_PHASE[name]
     config.set_seed(seed)
     model = build(seed)
     low, high = value_range
