@@ -110,6 +110,7 @@ class SampleGrid(keras.callbacks.Callback):
     ``frames_dir`` (if given; the paths are in :attr:`frames`, ready for
     :func:`frames_to_gif`) and shown in a notebook every ``show_every`` epochs (if given). A
     frame is also made before the first epoch. Works with any model that has ``generate``.
+    In a run that ``BackupAndRestore`` resumes, the numbering goes on from the restored epoch.
     """
 
     def __init__(
@@ -136,8 +137,13 @@ class SampleGrid(keras.callbacks.Callback):
     def on_train_begin(self, logs=None) -> None:
         if self.frames_dir is not None:
             self.frames_dir.mkdir(parents=True, exist_ok=True)
+
+    def on_epoch_begin(self, epoch: int, logs=None) -> None:
         if self.epochs_seen == 0:
-            self._render(0)
+            if epoch == 0:
+                self._render(0)
+            else:  # a run resumed by BackupAndRestore: number on from where it was
+                self.epochs_seen = epoch
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         self.epochs_seen += 1
@@ -233,7 +239,8 @@ class PointCloudSnapshots(keras.callbacks.Callback):
 
 
 class QualityMetrics(keras.callbacks.Callback):
-    """FID and KID of ``model.generate(n, seed)``, every ``every`` epochs, into ``History``.
+    """FID and KID of ``model.generate(n, seed)``, every ``every`` epochs, into ``History``
+    (counted on from the restored epoch in a run that ``BackupAndRestore`` resumes).
 
     The real set's features are computed once. Each measured epoch adds ``fid``, ``kid``
     (its mean over subsets) and ``metric_seconds`` (the time the measuring took) to the
@@ -278,6 +285,8 @@ class QualityMetrics(keras.callbacks.Callback):
         self._epoch_start = 0.0
 
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
+        if self.epochs_seen == 0 and epoch > 0:  # resumed by BackupAndRestore: count on
+            self.epochs_seen = epoch
         self._epoch_start = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:

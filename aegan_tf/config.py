@@ -1,4 +1,5 @@
-"""Run-time switches: fast mode, offline data, seeds, a device report and the precision policy.
+"""Run-time switches: fast mode, offline data, run folders, seeds, a device report and the
+precision policy.
 
 Every notebook reads its sizes through :func:`by_mode`, so one environment variable,
 ``AEGAN_FAST=1``, turns the whole book into a quick smoke run (CI and the tests set it).
@@ -7,6 +8,7 @@ Every notebook reads its sizes through :func:`by_mode`, so one environment varia
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -16,6 +18,9 @@ FAST_ENV = "AEGAN_FAST"
 
 OFFLINE_ENV = "AEGAN_OFFLINE"
 """Set to ``1`` to skip the network and use the data that installed packages ship."""
+
+RUN_DIR_ENV = "AEGAN_RUN_DIR"
+"""Where the chapters keep their training backups (default ``runs``, beside the notebook)."""
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -48,6 +53,19 @@ def by_mode(fast: T, full: T) -> T:
     >>> epochs = by_mode(fast=1, full=30)
     """
     return fast if is_fast() else full
+
+
+def run_dir(name: str) -> Path:
+    """The folder where the chapter's training run ``name`` keeps its backup, for
+    ``keras.callbacks.BackupAndRestore(run_dir(name))``: ``$AEGAN_RUN_DIR/fast/name`` or
+    ``.../full/name`` (by mode, so that a fast run never resumes a full one), with
+    ``AEGAN_RUN_DIR`` ``runs`` by default. Read at each call: in Colab, set it to a Google
+    Drive folder (``os.environ["AEGAN_RUN_DIR"] = "/content/drive/MyDrive/aegan-runs"``, after
+    ``drive.mount("/content/drive")``) and a run survives a disconnect."""
+    if not isinstance(name, str) or not name.strip() or Path(name).is_absolute():
+        raise ValueError(f"name must be a relative folder name such as '03_dcgan', got {name!r}.")
+    base = Path(os.environ.get(RUN_DIR_ENV, "").strip() or "runs")
+    return base / ("fast" if is_fast() else "full") / name
 
 
 def set_seed(seed: int) -> None:

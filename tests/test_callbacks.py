@@ -200,3 +200,34 @@ def test_time_limit_within_epoch_stops_after_the_batch_that_spends_the_budget():
     batches.clear()
     sampler.fit(points, batch_size=8, epochs=5, verbose=0, callbacks=[whole, counter])
     assert batches == list(range(8))
+
+
+def test_after_backup_and_restore_the_frames_and_metrics_count_on(tmp_path):
+    from aegan_tf import data
+    from aegan_tf.callbacks import QualityMetrics
+
+    class Disconnect(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 2:
+                raise RuntimeError("disconnected")
+
+    real, _ = data.load("mnist", "test", value_range=(-1.0, 1.0), limit=32)
+    images = np.zeros((16, 28, 28, 1), np.float32)
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
+    first = SampleGrid(n=4, ncols=2, frames_dir=tmp_path / "frames")
+    gan = _tiny_image_gan()
+    with pytest.raises(RuntimeError, match="disconnected"):
+        gan.fit(images, batch_size=8, epochs=4, verbose=0, callbacks=[backup, first, Disconnect()])
+    # A new session: new model, new callbacks; the backup holds epochs 1 and 2.
+    grid = SampleGrid(n=4, ncols=2, frames_dir=tmp_path / "frames")
+    quality = QualityMetrics(real, every=2, n=16)
+    history = _tiny_image_gan().fit(
+        images, batch_size=8, epochs=4, verbose=0, callbacks=[backup, grid, quality]
+    )
+    assert history.epoch == [2, 3]
+    assert [p.name for p in grid.frames] == ["epoch_0003.png", "epoch_0004.png"]  # no new 0
+    assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [
+        f"epoch_000{i}.png" for i in range(5)
+    ]
+    # every=2 counts the epochs of the whole run: epoch 4 is measured, epoch 3 is not
+    assert np.isnan(history.history["fid"][0]) and np.isfinite(history.history["fid"][1])

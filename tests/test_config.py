@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from aegan_tf import config
@@ -65,3 +67,15 @@ def test_set_precision_sets_the_keras_policy_and_refuses_unknown_names():
 def test_this_machines_cpu_flags_are_read():
     flags = config._cpu_flags()
     assert not flags or "fpu" in flags or "sse2" in flags  # x86 flags when /proc/cpuinfo exists
+
+
+def test_run_dir_is_per_mode_and_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv(config.RUN_DIR_ENV, raising=False)
+    monkeypatch.setenv(config.FAST_ENV, "1")
+    assert config.run_dir("03_dcgan") == Path("runs/fast/03_dcgan")
+    monkeypatch.setenv(config.FAST_ENV, "0")
+    monkeypatch.setenv(config.RUN_DIR_ENV, str(tmp_path / "drive"))  # as on Google Drive
+    assert config.run_dir("03_dcgan/tips") == tmp_path / "drive" / "full" / "03_dcgan" / "tips"
+    for bad in ("", "/abs", 3):
+        with pytest.raises(ValueError, match="relative folder name"):
+            config.run_dir(bad)
