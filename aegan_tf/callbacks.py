@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -308,3 +309,79 @@ class QualityMetrics(keras.callbacks.Callback):
             logs["fid"] = fid(self.real_features, fake)
             logs["kid"] = kid(self.real_features, fake, seed=self.seed)[0]
             logs["metric_seconds"] = time.perf_counter() - start
+
+
+class RunHistory(keras.callbacks.Callback):
+    """The whole ``History`` of a run that ``keras.callbacks.BackupAndRestore`` resumes in a
+    new session: ``fit`` then returns the epochs of the earlier sessions too, not only the
+    resumed ones.
+
+    After every epoch the logs so far are written to ``path`` (JSON, replaced whole). A
+    ``fit`` that starts at epoch 0 is a new run and forgets the file's epochs; one that
+    starts later (restored by ``BackupAndRestore``) puts the file's earlier epochs before its
+    own in the returned ``History``. Use it through :func:`resumable`.
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self._earlier: dict[int, dict] = {}
+        self._first: int | None = None
+
+    def on_train_begin(self, logs=None) -> None:
+        self._first = None
+        self._earlier = {}
+        if self.path.exists():
+            saved = json.loads(self.path.read_text())
+            self._earlier = {int(e): record for e, record in saved.items()}
+
+    def on_epoch_begin(self, epoch: int, logs=None) -> None:
+        if self._first is None:
+            self._first = epoch
+            self._earlier = {e: r for e, r in self._earlier.items() if e < epoch}
+        self._write()  # the previous epoch's logs, with what callbacks after this one added
+
+    def on_epoch_end(self, epoch: int, logs=None) -> None:
+        self._write(epoch, logs)
+
+    def on_train_end(self, logs=None) -> None:
+        self._write()
+        history = self.model.history
+        if not self._earlier or history is None:
+            return
+        earlier = sorted(self._earlier)
+        for key, values in history.history.items():
+            before = [self._earlier[e].get(key, float("nan")) for e in earlier]
+            history.history[key] = before + list(values)
+        history.epoch = earlier + list(history.epoch)
+
+    def _write(self, epoch: int | None = None, logs=None) -> None:
+        records = dict(self._earlier)
+        history = self.model.history
+        if history is not None:
+            for i, e in enumerate(history.epoch):
+                records[e] = {k: float(v[i]) for k, v in history.history.items() if i < len(v)}
+        if epoch is not None:
+            records[epoch] = {k: float(v) for k, v in (logs or {}).items()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(f".partial.{self.path.name}")
+        partial.write_text(json.dumps({str(e): r for e, r in sorted(records.items())}))
+        os.replace(partial, self.path)
+
+
+def resumable(run_dir: str | os.PathLike) -> list[keras.callbacks.Callback]:
+    """The callbacks that make a ``fit`` resume where it stopped when it is run again, in this
+    session or a new one: ``keras.callbacks.BackupAndRestore(run_dir / "backup")`` (weights,
+    optimizer state, the model's random generators, the epoch) and :class:`RunHistory`
+    (``run_dir / "history.json"``). Put them after callbacks that add logs (such as
+    :class:`QualityMetrics`)::
+
+        gan.fit(ds, epochs=40, callbacks=[QualityMetrics(x), *resumable(config.run_dir("dcgan"))])
+
+    Keras deletes the backup when the run ends, so running the cell again after that trains
+    anew. The data order of a resumed run starts afresh (``tf.data`` shuffling)."""
+    run_dir = Path(run_dir)
+    return [
+        keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
+        RunHistory(run_dir / "history.json"),
+    ]

@@ -81,7 +81,22 @@ def _load_model(out: Path):
     return keras.models.load_model(out / _MODEL), run
 
 
-def _value_range(name: str) -> tuple[float, float]:
+def build_model(name: str, seed: int = 0):
+    """The compiled model ``name`` of :data:`MODELS` as ``train`` builds it, with initial
+    weights from ``seed``; for ``latent_gan``, its autoencoder (the GAN on its codes is built
+    once the autoencoder is trained: :func:`aegan_tf.comparison.build_latent_gan`)."""
+    from aegan_tf import comparison, config
+
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}.")
+    if name in _ONE_PHASE_NAMES:
+        config.set_seed(seed)
+        return comparison.ONE_PHASE[_ONE_PHASE_NAMES[name]][0](seed)
+    return comparison.build_autoencoder(seed=seed)
+
+
+def image_range(name: str) -> tuple[float, float]:
+    """The value range of the images that the model ``name`` trains on and draws."""
     from aegan_tf import comparison
 
     return comparison.ONE_PHASE[_ONE_PHASE_NAMES[name]][1] if name in _ONE_PHASE_NAMES else (0, 1)
@@ -212,7 +227,7 @@ def train(args: argparse.Namespace) -> None:
     precision = config.set_precision(settings["precision"])
     out.mkdir(parents=True, exist_ok=True)
     _write_json(out / _RUN, {**settings, "policy": precision})
-    value_range = _value_range(model_name)
+    value_range = image_range(model_name)
     images = data.load("mnist", value_range=value_range, limit=settings["limit"])[0]
     # FID's reference: the training images' features (an autoencoder draws nothing)
     reference = None
@@ -227,12 +242,7 @@ def train(args: argparse.Namespace) -> None:
     with _StopOnCtrlC() as ctrl_c:
         files = _epoch_files(out, value_range, reference, settings["eval_samples"], seed)
         try:
-            if model_name in _ONE_PHASE_NAMES:
-                build = comparison.ONE_PHASE[_ONE_PHASE_NAMES[model_name]][0]
-                config.set_seed(seed)
-                model = build(seed)
-            else:
-                model = comparison.build_autoencoder(seed=seed)
+            model = build_model(model_name, seed)  # a latent GAN's autoencoder first
             if model_name == "latent_gan":  # phase 1: the autoencoder, in its own directory
                 first = out / "autoencoder"
                 ae_epochs = settings["ae_epochs"] or epochs
@@ -267,7 +277,7 @@ def sample(args: argparse.Namespace) -> None:
             f"`aegan-tf evaluate {args.run_dir}` measures it."
         )
     images = model.generate(args.n, seed=args.seed)
-    fig = viz.image_grid(images, round(args.n**0.5), _value_range(run["model"]))
+    fig = viz.image_grid(images, round(args.n**0.5), image_range(run["model"]))
     _write_atomically(Path(args.out), lambda p: fig.savefig(p, dpi=100, format="png"))
     print(f"{args.n} samples of {args.run_dir} (seed {args.seed}) in {args.out}")
 
@@ -280,7 +290,7 @@ def evaluate(args: argparse.Namespace) -> None:
 
     out = Path(args.run_dir)
     model, run = _load_model(out)
-    value_range = _value_range(run["model"])
+    value_range = image_range(run["model"])
     train_images = data.load("mnist", value_range=value_range, limit=run["limit"])[0]
     if isinstance(model, GenerativeModel):
         images = model.generate(args.n, seed=args.seed)

@@ -202,9 +202,9 @@ def test_time_limit_within_epoch_stops_after_the_batch_that_spends_the_budget():
     assert batches == list(range(8))
 
 
-def test_after_backup_and_restore_the_frames_and_metrics_count_on(tmp_path):
+def test_a_resumable_run_counts_on_and_returns_its_whole_history(tmp_path):
     from aegan_tf import data
-    from aegan_tf.callbacks import QualityMetrics
+    from aegan_tf.callbacks import QualityMetrics, resumable
 
     class Disconnect(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
@@ -213,21 +213,30 @@ def test_after_backup_and_restore_the_frames_and_metrics_count_on(tmp_path):
 
     real, _ = data.load("mnist", "test", value_range=(-1.0, 1.0), limit=32)
     images = np.zeros((16, 28, 28, 1), np.float32)
-    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
-    first = SampleGrid(n=4, ncols=2, frames_dir=tmp_path / "frames")
-    gan = _tiny_image_gan()
+    run = tmp_path / "run"
+
+    def session(*extra):
+        grid = SampleGrid(n=4, ncols=2, frames_dir=tmp_path / "frames")
+        quality = QualityMetrics(real, every=2, n=16)
+        history = _tiny_image_gan().fit(
+            images, batch_size=8, epochs=4, verbose=0,
+            callbacks=[grid, quality, *resumable(run), *extra],
+        )  # fmt: skip
+        return grid, history
+
     with pytest.raises(RuntimeError, match="disconnected"):
-        gan.fit(images, batch_size=8, epochs=4, verbose=0, callbacks=[backup, first, Disconnect()])
-    # A new session: new model, new callbacks; the backup holds epochs 1 and 2.
-    grid = SampleGrid(n=4, ncols=2, frames_dir=tmp_path / "frames")
-    quality = QualityMetrics(real, every=2, n=16)
-    history = _tiny_image_gan().fit(
-        images, batch_size=8, epochs=4, verbose=0, callbacks=[backup, grid, quality]
-    )
-    assert history.epoch == [2, 3]
+        session(Disconnect())  # epochs 1 and 2 done, then the session is lost
+    grid, history = session()  # a new session: new model, new callbacks
     assert [p.name for p in grid.frames] == ["epoch_0003.png", "epoch_0004.png"]  # no new 0
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == [
         f"epoch_000{i}.png" for i in range(5)
     ]
-    # every=2 counts the epochs of the whole run: epoch 4 is measured, epoch 3 is not
-    assert np.isnan(history.history["fid"][0]) and np.isfinite(history.history["fid"][1])
+    # The whole run's history: epochs 1-2 from the lost session, 3-4 from this one; every=2
+    # counts the whole run's epochs, so epochs 2 and 4 were measured.
+    assert history.epoch == [0, 1, 2, 3]
+    measured = np.isfinite(history.history["fid"])
+    assert measured.tolist() == [False, True, False, True]
+    assert len(history.history["d_loss"]) == 4 and np.isfinite(history.history["d_loss"]).all()
+    assert not (run / "backup").exists()  # the run ended: Keras deleted its backup ...
+    _, again = session()  # ... so running the cell again trains anew
+    assert again.epoch == [0, 1, 2, 3]

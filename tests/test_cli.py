@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aegan_tf.cli import MODELS, main
+from aegan_tf.cli import MODELS, build_model, main
 
 TINY = ["--limit", "128", "--batch-size", "32", "--eval-samples", "64", "--quiet"]
 
@@ -146,3 +146,5 @@ def test_mistakes_get_a_clear_message_and_lose_nothing(tmp_path, capsys):
     with pytest.raises(SystemExit) as done:
         main(["train", "gpt", "--out", str(tmp_path / "x")])
     assert done.value.code == 2 and "invalid choice: 'gpt'" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="unknown model 'gpt'; choose one of autoencoder"):
+        build_model("gpt")

@@ -1,0 +1,146 @@
+"""Every model of the package: training and sampling speed, peak memory, and the machine's
+matrix-multiply rates to read them against.
+
+    python benchmarks/model_throughput.py [--batches 32 64 256] [--images 1280] [--policy float32]
+
+Prints the machine (device, CPU flags that matter, measured float32 and bfloat16 matmul
+GFLOP/s), then a Markdown table: for each model (configured as ``aegan-tf train`` and
+chapter 9 configure it), training images/s at each batch size (one timed epoch of
+``--images`` random images after a traced one), sampling images/s (``generate(2000)`` after a
+warm-up call) and the peak memory of the process that did all of it (resident set size, and
+the GPU's peak where there is one). Each model runs in a fresh process, so that the peaks are
+its own. Speed does not depend on the data, so the images are random.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
+
+import numpy as np
+
+MODELS = ("autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan")
+
+
+def matmul_gflops(dtype: str, n: int = 2048, repeats: int = 5) -> float:
+    """The best of ``repeats`` timed ``n x n`` matrix products, in GFLOP/s."""
+    import tensorflow as tf
+
+    a = tf.cast(tf.random.normal((n, n)), dtype)
+    b = tf.cast(tf.random.normal((n, n)), dtype)
+    product = tf.function(lambda x, y: tf.reduce_sum(tf.cast(tf.matmul(x, y)[0, :1], tf.float32)))
+    product(a, b).numpy()  # trace and warm up
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        product(a, b).numpy()
+        best = min(best, time.perf_counter() - start)
+    return 2 * n**3 / best / 1e9
+
+
+def _build(name: str):
+    """The model ``name``, compiled as ``aegan-tf train`` builds it, and its images' range; the
+    latent GAN on an untrained autoencoder, with unit code statistics (speed does not depend
+    on them)."""
+    import keras
+
+    from aegan_tf import comparison
+    from aegan_tf.cli import build_model, image_range
+    from aegan_tf.models import LatentGAN, build_mlp_discriminator, build_mlp_generator
+
+    model = build_model(name, seed=0)
+    if name == "latent_gan":
+        code = comparison.AE_CODE_DIM
+        model = LatentGAN.from_autoencoder(
+            model,
+            build_mlp_generator(code, code, hidden_units=(256, 256)),
+            build_mlp_discriminator(code, hidden_units=(256, 256)),
+            seed=0,
+        )
+        model.code_std.assign(np.ones(code, np.float32))
+        adam = {"learning_rate": 1e-3, "beta_1": 0.5}
+        model.compile(keras.optimizers.Adam(**adam), keras.optimizers.Adam(**adam),
+                      loss="wgan-gp", d_steps=5)  # fmt: skip
+    return model, image_range(name)
+
+
+def measure(name: str, batches: list[int], images: int, policy: str) -> dict:
+    """Runs in the worker process: the row of model ``name``."""
+    import tensorflow as tf
+
+    from aegan_tf import config
+    from aegan_tf.models.composed import GenerativeModel
+
+    config.set_precision(policy)
+    row = {"model": name}
+    for batch in batches:
+        model, (low, high) = _build(name)
+        steps = max(images // batch, 2)
+        x = np.random.default_rng(0).uniform(low, high, (steps * batch, 28, 28, 1))
+        ds = tf.data.Dataset.from_tensor_slices(x.astype("float32")).batch(batch).cache()
+        model.fit(ds.take(2), epochs=1, verbose=0)  # trace and warm up
+        start = time.perf_counter()
+        model.fit(ds, epochs=1, verbose=0)
+        row[f"train {batch}"] = steps * batch / (time.perf_counter() - start)
+    if isinstance(model, GenerativeModel):
+        model.generate(64, seed=0)  # warm-up: traces the networks
+        start = time.perf_counter()
+        model.generate(2000, seed=1)
+        row["sample"] = 2000 / (time.perf_counter() - start)
+    row["peak RSS MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if tf.config.list_physical_devices("GPU"):
+        row["peak GPU MiB"] = tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
+    return row
+
+
+def _machine() -> str:
+    import tensorflow as tf
+
+    from aegan_tf import config
+
+    gpus = tf.config.list_physical_devices("GPU")
+    flags = sorted(config._cpu_flags() & {"avx2", "avx512f", "avx512_bf16", "amx_bf16", "fma"})
+    lines = [
+        f"device: {'GPU ' + str(len(gpus)) if gpus else 'CPU'}; {os.cpu_count()} CPU cores; "
+        f"CPU flags: {', '.join(flags) or 'none of avx2/fma/avx512'}; "
+        f"auto precision: {config.auto_precision()}",
+    ]
+    for dtype in ("float32", "bfloat16"):
+        lines.append(f"matmul 2048 x 2048, {dtype}: {matmul_gflops(dtype):,.0f} GFLOP/s")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, nargs="+", default=[32, 64, 256])
+    parser.add_argument("--images", type=int, default=1280, help="timed images per batch size")
+    parser.add_argument("--policy", default="float32", help="float32, mixed_bfloat16, ..., auto")
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(measure(args.worker, args.batches, args.images, args.policy)))
+        return
+    print(_machine())
+    print(f"policy {args.policy}; {args.images} timed images per batch size; images/s\n")
+    columns = [f"train {b}" for b in args.batches] + ["sample", "peak RSS MiB"]
+    print("| model | " + " | ".join(c.replace("train ", "train, batch ") for c in columns) + " |")
+    print("| --- |" + " ---: |" * len(columns))
+    for name in args.models:
+        worker = [sys.executable, __file__, "--worker", name, "--images", str(args.images),
+                  "--policy", args.policy, "--batches", *map(str, args.batches)]  # fmt: skip
+        done = subprocess.run(worker, capture_output=True, text=True, check=True)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        cells = [f"{row[c]:,.0f}" if c in row else "-" for c in columns]
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
