@@ -1,15 +1,17 @@
 """Every model of the package: training and sampling speed, peak memory, and the machine's
 matrix-multiply rates to read them against.
 
-    python benchmarks/model_throughput.py [--batches 32 64 256] [--images 1280] [--policy float32]
+    python benchmarks/model_throughput.py [--batches 32 64 256] [--images 1280] [--repeats 5]
 
-Prints the machine (device, CPU flags that matter, measured float32 and bfloat16 matmul
+Prints the machine (device, the CPU flags that matter, measured float32 and bfloat16 matmul
 GFLOP/s), then a Markdown table: for each model (configured as ``aegan-tf train`` and
-chapter 9 configure it), training images/s at each batch size (one timed epoch of
-``--images`` random images after a traced one), sampling images/s (``generate(2000)`` after a
-warm-up call) and the peak memory of the process that did all of it (resident set size, and
-the GPU's peak where there is one). Each model runs in a fresh process, so that the peaks are
-its own. Speed does not depend on the data, so the images are random.
+chapter 9 configure it), training images/s at each batch size (the median of ``--repeats``
+epochs of ``--images`` random images, after a traced one: this machine's speed jumps by
+factors of 2 from one epoch to the next), sampling images/s (``generate(2000)`` after a
+warm-up call), and the process's memory once TensorFlow and the package are imported and
+at its peak (resident set size; the GPU's peak too where there is one). Each model runs in
+a fresh process, so that the peaks are its own. Speed does not depend on the data, so the
+images are random.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 
+import keras
 import numpy as np
 
 MODELS = ("autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan")
@@ -49,8 +54,6 @@ def _build(name: str):
     """The model ``name``, compiled as ``aegan-tf train`` builds it, and its images' range; the
     latent GAN on an untrained autoencoder, with unit code statistics (speed does not depend
     on them)."""
-    import keras
-
     from aegan_tf import comparison
     from aegan_tf.cli import build_model, image_range
     from aegan_tf.models import LatentGAN, build_mlp_discriminator, build_mlp_generator
@@ -71,7 +74,30 @@ def _build(name: str):
     return model, image_range(name)
 
 
-def measure(name: str, batches: list[int], images: int, policy: str) -> dict:
+def _rss_mib() -> float:
+    """The process's peak resident set size so far, MiB: ``VmHWM`` on Linux (``ru_maxrss``
+    would report the parent's peak: Linux keeps it across ``fork`` and ``exec``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # macOS: bytes / 1024
+
+
+class _EpochTimes(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def measure(name: str, batches: list[int], images: int, policy: str, repeats: int) -> dict:
     """Runs in the worker process: the row of model ``name``."""
     import tensorflow as tf
 
@@ -79,22 +105,21 @@ def measure(name: str, batches: list[int], images: int, policy: str) -> dict:
     from aegan_tf.models.composed import GenerativeModel
 
     config.set_precision(policy)
-    row = {"model": name}
+    row = {"model": name, "RSS after import MiB": _rss_mib()}
     for batch in batches:
         model, (low, high) = _build(name)
         steps = max(images // batch, 2)
         x = np.random.default_rng(0).uniform(low, high, (steps * batch, 28, 28, 1))
         ds = tf.data.Dataset.from_tensor_slices(x.astype("float32")).batch(batch).cache()
-        model.fit(ds.take(2), epochs=1, verbose=0)  # trace and warm up
-        start = time.perf_counter()
-        model.fit(ds, epochs=1, verbose=0)
-        row[f"train {batch}"] = steps * batch / (time.perf_counter() - start)
+        clock = _EpochTimes()
+        model.fit(ds, epochs=repeats + 1, verbose=0, callbacks=[clock])  # the first: tracing
+        row[f"train {batch}"] = steps * batch / statistics.median(clock.seconds[1:])
     if isinstance(model, GenerativeModel):
         model.generate(64, seed=0)  # warm-up: traces the networks
         start = time.perf_counter()
         model.generate(2000, seed=1)
         row["sample"] = 2000 / (time.perf_counter() - start)
-    row["peak RSS MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    row["peak RSS MiB"] = _rss_mib()
     if tf.config.list_physical_devices("GPU"):
         row["peak GPU MiB"] = tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
     return row
@@ -121,21 +146,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, nargs="+", default=[32, 64, 256])
     parser.add_argument("--images", type=int, default=1280, help="timed images per batch size")
+    parser.add_argument("--repeats", type=int, default=5, help="timed epochs (the median)")
     parser.add_argument("--policy", default="float32", help="float32, mixed_bfloat16, ..., auto")
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(measure(args.worker, args.batches, args.images, args.policy)))
+        row = measure(args.worker, args.batches, args.images, args.policy, args.repeats)
+        print(json.dumps(row))
         return
-    print(_machine())
-    print(f"policy {args.policy}; {args.images} timed images per batch size; images/s\n")
-    columns = [f"train {b}" for b in args.batches] + ["sample", "peak RSS MiB"]
+    machine = _machine()
+    print(machine)
+    print(
+        f"policy {args.policy}; images/s: median of {args.repeats} epochs of {args.images} "
+        "images after a traced one\n"
+    )
+    columns = [f"train {b}" for b in args.batches] + ["sample", "RSS after import MiB",
+                                                      "peak RSS MiB"]  # fmt: skip
+    if "GPU" in machine.splitlines()[0]:
+        columns.append("peak GPU MiB")
     print("| model | " + " | ".join(c.replace("train ", "train, batch ") for c in columns) + " |")
     print("| --- |" + " ---: |" * len(columns))
     for name in args.models:
         worker = [sys.executable, __file__, "--worker", name, "--images", str(args.images),
-                  "--policy", args.policy, "--batches", *map(str, args.batches)]  # fmt: skip
+                  "--policy", args.policy, "--repeats", str(args.repeats),
+                  "--batches", *map(str, args.batches)]  # fmt: skip
         done = subprocess.run(worker, capture_output=True, text=True, check=True)
         row = json.loads(done.stdout.strip().splitlines()[-1])
         cells = [f"{row[c]:,.0f}" if c in row else "-" for c in columns]
