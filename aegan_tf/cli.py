@@ -219,6 +219,8 @@ def train(args: argparse.Namespace) -> None:
     out = Path(args.out)
     settings = _settings(args, out)
     model_name, epochs = settings["model"], settings["epochs"]
+    if model_name == "latent_gan" and settings["ae_epochs"] is None:
+        settings["ae_epochs"] = epochs  # fixed now: more --epochs later extend the GAN only
 
     import keras
 
@@ -245,7 +247,7 @@ def train(args: argparse.Namespace) -> None:
             model = build_model(model_name, seed)  # a latent GAN's autoencoder first
             if model_name == "latent_gan":  # phase 1: the autoencoder, in its own directory
                 first = out / "autoencoder"
-                ae_epochs = settings["ae_epochs"] or epochs
+                ae_epochs = settings["ae_epochs"]
                 ae_files = _epoch_files(first, value_range, None, 0, seed)
                 _fit(model, dataset, ae_epochs, first, [ae_files, ctrl_c.callback()], verbose)
                 autoencoder = keras.models.load_model(first / _MODEL)
