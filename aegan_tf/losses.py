@@ -225,7 +225,7 @@ def _squared_norms(grads: list[tf.Tensor]) -> tf.Tensor:
     )  # fmt: skip
 
 
-def gradient_penalty(critic, real, fake, seed=None) -> tf.Tensor:
+def gradient_penalty(critic, real, fake, seed=None, epsilon=None) -> tf.Tensor:
     """``E[(||∇D(x̂)||_2 - 1)^2]``, ``x̂ = ε x + (1 - ε) G(z)``, ``ε ~ U[0, 1]`` per sample.
 
     Gulrajani et al. 2017, "Improved Training of Wasserstein GANs" (WGAN-GP; the paper
@@ -233,7 +233,8 @@ def gradient_penalty(critic, real, fake, seed=None) -> tf.Tensor:
     ``real`` and ``fake`` have the same shape. For a critic of several inputs (a tuple, such
     as BiGAN's ``(x, z)``), every input is interpolated with the same ``ε`` of its example and
     the norm is over all of them together. The norm is ``sqrt(sum g^2 + 1e-12)``, so its
-    gradient is finite even where the critic's input gradient is exactly zero.
+    gradient is finite even where the critic's input gradient is exactly zero. ``epsilon``
+    ``(N,)``, if given, replaces the uniform draw (to check an implementation against this one).
     """
     real, fake = _as_tuple(real), _as_tuple(fake)
     shapes = [tuple(x.shape) for x in real], [tuple(x.shape) for x in fake]
@@ -241,7 +242,14 @@ def gradient_penalty(critic, real, fake, seed=None) -> tf.Tensor:
         raise ValueError(
             f"real and fake must have the same shape, got {shapes[0]} and {shapes[1]}."
         )
-    eps = tf.random.uniform([tf.shape(real[0])[0]], 0.0, 1.0, seed=seed)  # one per example
+    if epsilon is None:
+        eps = tf.random.uniform([tf.shape(real[0])[0]], 0.0, 1.0, seed=seed)  # one per example
+    else:
+        eps = tf.convert_to_tensor(epsilon)
+        if tuple(eps.shape) != (real[0].shape[0],):
+            raise ValueError(
+                f"epsilon must have shape (N,) = ({real[0].shape[0]},), got {tuple(eps.shape)}."
+            )
     interpolated = []
     for r, f in zip(real, fake, strict=True):
         e = tf.reshape(tf.cast(eps, r.dtype), [-1] + [1] * (len(r.shape) - 1))

@@ -28,18 +28,27 @@ from aegan_tf.models.composed import (
 )
 
 
-def reparameterize(mean, log_var, seed=None) -> tf.Tensor:
+def reparameterize(mean, log_var, seed=None, epsilon=None) -> tf.Tensor:
     """``z = μ + σ ε``, ``ε ~ N(0, I)``, ``σ = exp(log_var / 2)``; all ``(N, latent_dim)``.
 
     The reparameterisation trick (Kingma & Welling 2014, section 2.4): the sample is a
     differentiable function of ``μ`` and ``log σ²``, so gradients reach the encoder.
-    ``seed`` is an int, a ``keras.random.SeedGenerator`` or ``None``.
+    ``seed`` is an int, a ``keras.random.SeedGenerator`` or ``None``; ``epsilon``
+    ``(N, latent_dim)``, if given, replaces the draw.
     """
     mean = tf.cast(mean, tf.float32)
     log_var = tf.cast(log_var, tf.float32)
-    epsilon = rows_for_this_replica(
-        lambda n: keras.random.normal((n, tf.shape(mean)[1]), seed=seed), tf.shape(mean)[0]
-    )
+    if epsilon is None:
+        epsilon = rows_for_this_replica(
+            lambda n: keras.random.normal((n, tf.shape(mean)[1]), seed=seed), tf.shape(mean)[0]
+        )
+    else:
+        epsilon = tf.cast(epsilon, tf.float32)
+        if tuple(epsilon.shape) != tuple(mean.shape):
+            raise ValueError(
+                f"epsilon must have the shape of mean, {tuple(mean.shape)}, got "
+                f"{tuple(epsilon.shape)}."
+            )
     return mean + tf.exp(0.5 * log_var) * epsilon
 
 
