@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: book test oldest clean
+.PHONY: book test oldest assignments clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: $(READY)
 ## and numpy (.venv-oldest, kept between runs): fails if pip changes them; then the unit tests.
 oldest: $(READY)
 	$(BIN)/python tests/check_oldest_install.py
+
+## Student versions of the chapters in _build/assignments/: solutions replaced by nbgrader's stub.
+assignments: $(READY)
+	$(BIN)/python tools/make_assignments.py
 
 clean:
 	rm -rf _build $(VENV) .venv-oldest
