@@ -16,9 +16,11 @@ $(READY): requirements.txt pyproject.toml
 book: $(READY)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
-## Lint and format check, unit tests of the package, a warnings-as-errors book build, every notebook
-## under nbval; then the same unit tests in the oldest supported environment.
+## Lint and format check, unit tests of the package, a warnings-as-errors book build and its pages in
+## headless Chromium (installed from Debian's package when run as root), every notebook under nbval;
+## then the same unit tests in the oldest supported environment.
 test: $(READY)
+	bash tools/install_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
