@@ -128,15 +128,19 @@ def fd_no_root(a, b):
     return np.sum((a.mean(0) - b.mean(0)) ** 2) + np.trace(sa + sb - 2 * sa @ sb)
 
 
-def mmd_right(x, y):
+def mmd_unbiased(x, y, degree=3):
     d = x.shape[1]
-    kxx, kyy, kxy = ((p @ q.T / d + 1) ** 3 for p, q in ((x, x), (y, y), (x, y)))
+    kxx, kyy, kxy = ((p @ q.T / d + 1) ** degree for p, q in ((x, x), (y, y), (x, y)))
     m, n = len(x), len(y)
     return (
         (kxx.sum() - np.trace(kxx)) / (m * (m - 1))
         + (kyy.sum() - np.trace(kyy)) / (n * (n - 1))
         - 2 * kxy.mean()
     )
+
+
+def mmd_right(x, y):
+    return mmd_unbiased(x, y)
 
 
 def mmd_biased(x, y):
@@ -146,14 +150,7 @@ def mmd_biased(x, y):
 
 
 def mmd_quadratic(x, y):
-    d = x.shape[1]
-    kxx, kyy, kxy = ((p @ q.T / d + 1) ** 2 for p, q in ((x, x), (y, y), (x, y)))
-    m, n = len(x), len(y)
-    return (
-        (kxx.sum() - np.trace(kxx)) / (m * (m - 1))
-        + (kyy.sum() - np.trace(kyy)) / (n * (n - 1))
-        - 2 * kxy.mean()
-    )
+    return mmd_unbiased(x, y, degree=2)
 
 
 def standardize_right(codes):
