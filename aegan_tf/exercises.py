@@ -102,6 +102,8 @@ def _rights_and_wrong(got: Any, want: Any, rtol: float, atol: float) -> tuple[li
     pairs = zip(got, want, strict=True) if isinstance(want, tuple) else [(got, want)]
     for position, (g, w) in enumerate(pairs):
         where = f"value {position + 1}: " if isinstance(want, tuple) else ""
+        if not isinstance(g, np.ndarray):
+            return rights, f"{where}it is {g!r}; a number or an array is expected."
         if g.shape != w.shape:
             return rights, f"{where}it returns {_shape(g)}, expected {_shape(w)}."
         if not np.issubdtype(g.dtype, np.floating) and np.issubdtype(w.dtype, np.floating):

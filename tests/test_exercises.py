@@ -431,6 +431,8 @@ def test_an_unknown_mistake_is_described_without_the_answer():
 def test_a_missing_return_and_a_non_function_are_named():
     with pytest.raises(NotYetRight, match="returns None"):
         exercises.check_kl_divergence(lambda mean, log_var: None)
+    with pytest.raises(NotYetRight, match="value 2: it is None; a number or an array"):
+        exercises.check_aae_losses(lambda prior, codes: (aae_right(prior, codes)[0], None))
     with pytest.raises(TypeError, match="pass your function itself"):
         exercises.check_kl_divergence(kl_right(np.zeros((2, 2)), np.zeros((2, 2))))
 
