@@ -22,6 +22,8 @@ Every exercise of the book, by chapter::
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -175,11 +177,30 @@ def _judge(
         wrong = (everywhere or matching)[0].says
     note = case_notes[index] if index < len(case_notes) else ""
     right = "; ".join(r for r in rights if r)
-    raise NotYetRight(f"{exercise} is not right yet{note}.\n  Right: {right}.\n  Wrong: {wrong}")
+    raise NotYetRight(
+        f"{exercise} is not right yet{note}.\n  Right: {right}.\n  Wrong: {wrong}\n  (Inputs "
+        f"drawn with seed {_drawn['seed']}: AEGAN_EXERCISE_SEED={_drawn['seed']} draws them again.)"
+    )
+
+
+_drawn = {"seed": None}
 
 
 def _rng() -> np.random.Generator:
-    return np.random.default_rng()  # fresh inputs at every check
+    """Fresh inputs at every check, from a seed that a failed check names: set
+    ``AEGAN_EXERCISE_SEED`` to it to draw the same inputs again."""
+    seed = os.environ.get("AEGAN_EXERCISE_SEED")
+    _drawn["seed"] = int(seed) if seed else secrets.randbits(32)
+    return np.random.default_rng(_drawn["seed"])
+
+
+def _dense(units: int, rng: np.random.Generator, activation: str | None = None):
+    """A ``Dense`` layer whose initial weights come from ``rng``: the check never reseeds the
+    reader's Keras (``keras.utils.set_random_seed`` would)."""
+    seed = int(rng.integers(2**31))
+    return keras.layers.Dense(
+        units, activation, kernel_initializer=keras.initializers.GlorotUniform(seed)
+    )
 
 
 def _images(rng: np.random.Generator, n: int, low: float = 0.0, high: float = 1.0) -> np.ndarray:
@@ -356,10 +377,7 @@ def check_gradient_penalty(function: Callable) -> None:
     """``function(critic, real, fake, epsilon)``: ``real``, ``fake`` ``(N, 4)``, ``epsilon``
     ``(N,)`` -> a scalar, ``E[(||∇ critic(x̂)||₂ − 1)²]`` at ``x̂ = ε x + (1 − ε) x̃``."""
     rng = _rng()
-    keras.utils.set_random_seed(int(rng.integers(2**31)))
-    critic = keras.Sequential(
-        [keras.Input((4,)), keras.layers.Dense(16, activation="tanh"), keras.layers.Dense(1)]
-    )
+    critic = keras.Sequential([keras.Input((4,)), _dense(16, rng, "tanh"), _dense(1, rng)])
     cases = []
     for n in (8, 5):
         real, fake = rng.normal(size=(2, n, 4)).astype(np.float32) * 2
@@ -681,9 +699,8 @@ def check_latent_gan_sampling(function: Callable) -> None:
     """``function(noise, generator, decoder, code_mean, code_std)`` -> images: the generator's
     standardised codes, put back in the autoencoder's code scale, then decoded."""
     rng = _rng()
-    keras.utils.set_random_seed(int(rng.integers(2**31)))
-    generator = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4)])
-    decoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(12, activation="tanh")])
+    generator = keras.Sequential([keras.Input((5,)), _dense(4, rng)])
+    decoder = keras.Sequential([keras.Input((4,)), _dense(12, rng, "tanh")])
     mean = rng.normal(size=4).astype(np.float32) * 3
     std = rng.uniform(0.3, 4, 4).astype(np.float32)
     cases = [

@@ -23,7 +23,7 @@ from aegan_tf.models import (
 )
 
 CODE = 4
-MODELS = ["autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan"]
+MODELS = ["autoencoder", "vae", "gan", "wgan_gp", "latent_gan", "aae", "vaegan", "bigan"]
 
 
 def adam() -> keras.optimizers.Optimizer:
@@ -31,27 +31,34 @@ def adam() -> keras.optimizers.Optimizer:
 
 
 def build_small_model(
-    name: str, autoencoder, images, seed: int = 0, optimizer=adam, dropout: float = 0.3
+    name: str,
+    autoencoder,
+    images,
+    seed: int = 0,
+    optimizer=adam,
+    dropout: float = 0.3,
+    jit_compile: bool | str = "auto",
 ) -> keras.Model:
     """A small compiled model of kind ``name`` (one of :data:`MODELS`); ``seed`` sets its
     initial weights, ``optimizer()`` makes each of its optimizers, ``dropout`` is that of the
-    VAE-GAN's and BiGAN's discriminators. A latent GAN is built on the trained
-    ``autoencoder``, adapted to ``images``."""
+    VAE-GAN's and BiGAN's discriminators, ``jit_compile`` goes to ``compile`` (``True``: the
+    XLA path a GPU takes by default). A latent GAN is built on the trained ``autoencoder``,
+    adapted to ``images``."""
     keras.utils.set_random_seed(seed)
     if name == "autoencoder":
         model = Autoencoder(
             build_dense_encoder(CODE, hidden_units=(32,)),
             build_dense_decoder(CODE, hidden_units=(32,)),
         )
-        model.compile(optimizer(), loss=losses.mse_reconstruction_loss)
+        model.compile(optimizer(), loss=losses.mse_reconstruction_loss, jit_compile=jit_compile)
     elif name == "vae":
         model = VAE(
             build_dense_encoder(2 * CODE, hidden_units=(32,)),
             build_dense_decoder(CODE, hidden_units=(32,)),
             seed=0,
         )
-        model.compile(optimizer())
-    elif name == "gan":
+        model.compile(optimizer(), jit_compile=jit_compile)
+    elif name in ("gan", "wgan_gp"):
         generator = build_mlp_generator(CODE, 784, (32,))
         model = GAN(
             keras.Sequential([generator, keras.layers.Reshape((28, 28, 1))]),
@@ -59,7 +66,8 @@ def build_small_model(
                               build_mlp_discriminator(784, (32,))]),
             seed=0,
         )  # fmt: skip
-        model.compile(optimizer(), optimizer())
+        game = {"loss": "wgan-gp", "d_steps": 2} if name == "wgan_gp" else {}
+        model.compile(optimizer(), optimizer(), jit_compile=jit_compile, **game)
     elif name == "latent_gan":
         model = LatentGAN.from_autoencoder(
             autoencoder,
@@ -68,7 +76,7 @@ def build_small_model(
             seed=0,
         )
         model.adapt(images)
-        model.compile(optimizer(), optimizer())
+        model.compile(optimizer(), optimizer(), jit_compile=jit_compile)
     elif name == "aae":
         model = AdversarialAutoencoder(
             build_dense_encoder(CODE, hidden_units=(32,)),
@@ -76,7 +84,7 @@ def build_small_model(
             build_mlp_discriminator(CODE, (16,)),
             seed=0,
         )
-        model.compile(optimizer(), optimizer(), optimizer())
+        model.compile(optimizer(), optimizer(), optimizer(), jit_compile=jit_compile)
     elif name == "vaegan":
         model = VAEGAN(
             build_conv_encoder(2 * CODE, filters=(4, 8)),
@@ -84,7 +92,7 @@ def build_small_model(
             build_dcgan_discriminator(filters=(4, 8), dropout=dropout),  # its seeds are state
             seed=0,
         )
-        model.compile(optimizer(), optimizer(), optimizer())
+        model.compile(optimizer(), optimizer(), optimizer(), jit_compile=jit_compile)
     else:
         model = BiGAN(
             build_conv_encoder(CODE, filters=(4, 8)),
@@ -92,5 +100,5 @@ def build_small_model(
             build_joint_discriminator(CODE, filters=(4, 8), hidden_units=(16,), dropout=dropout),
             seed=0,
         )
-        model.compile(optimizer(), optimizer())
+        model.compile(optimizer(), optimizer(), jit_compile=jit_compile)
     return model

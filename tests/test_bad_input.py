@@ -77,7 +77,7 @@ def test_fit_refuses_images_its_generator_cannot_produce(unit_digits):
     gan = GAN(generator, build_dcgan_discriminator(filters=(4, 8)))
     gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
     with pytest.raises(
-        ValueError, match=r"in \[-1, 1\], the output range of the generator.*reached 255"
+        ValueError, match=r"in \[-1, 1\], the output range of the generator.*reached 0 to 255"
     ):
         gan.fit(unit_digits[:32] * 255, batch_size=16, epochs=1, verbose=0)
     gan.fit(unit_digits[:32] * 2 - 1, batch_size=16, epochs=1, verbose=0)  # the right range
@@ -90,6 +90,6 @@ def test_fit_refuses_images_outside_a_sigmoid_decoders_range(unit_digits):
     )  # sigmoid
     ae.compile("adam", loss=losses.mse_reconstruction_loss)
     with pytest.raises(
-        ValueError, match=r"in \[0, 1\], the output range of the decoder.*reached -1"
+        ValueError, match=r"in \[0, 1\], the output range of the decoder.*reached -1 to 1"
     ):
         ae.fit(unit_digits[:32] * 2 - 1, batch_size=16, epochs=1, verbose=0)

@@ -2,6 +2,7 @@
 mistake in at least two typical wrong ones; a stub that still raises NotImplementedError
 fails every check with the same clear message."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -387,6 +388,37 @@ CASES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _seeded_inputs(monkeypatch):
+    """Every check here draws the same inputs on every run and machine (a reader's check
+    draws fresh ones, and names their seed when it fails)."""
+    monkeypatch.setenv("AEGAN_EXERCISE_SEED", "20261201")
+
+
+def test_a_failed_check_names_the_seed_of_its_inputs_and_the_seed_repeats_them(monkeypatch):
+    monkeypatch.delenv("AEGAN_EXERCISE_SEED")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(NotYetRight) as error:
+            exercises.check_reconstruction_loss(lambda x, y: mse_right(x, y) * 1.37)
+        messages.append(str(error.value))
+    seeds = [int(m.split("AEGAN_EXERCISE_SEED=")[1].split()[0]) for m in messages]
+    assert seeds[0] != seeds[1]  # fresh inputs at every check
+    monkeypatch.setenv("AEGAN_EXERCISE_SEED", str(seeds[0]))
+    with pytest.raises(NotYetRight) as again:
+        exercises.check_reconstruction_loss(lambda x, y: mse_right(x, y) * 1.37)
+    assert str(again.value) == messages[0]  # the same inputs, so the same description
+
+
+def test_a_check_leaves_the_readers_random_state_alone():
+    keras.utils.set_random_seed(7)  # seeds numpy's global state too
+    undisturbed = np.random.random()
+    keras.utils.set_random_seed(7)
+    exercises.check_gradient_penalty(gp_right)
+    exercises.check_latent_gan_sampling(sampling_right)
+    assert np.random.random() == undisturbed
+
+
 def test_every_check_is_tested():
     assert set(CASES) == set(exercises.CHECKS)
     assert len(exercises.CHECKS) >= 18  # at least two per chapter
@@ -450,10 +482,11 @@ def test_the_references_take_the_noise_they_are_checked_with():
     real, fake = np.ones((3, 4), np.float32), np.zeros((3, 4), np.float32)
     with pytest.raises(ValueError, match=r"epsilon must have shape \(N,\) = \(3,\), got \(2,\)"):
         losses.gradient_penalty(critic, real, fake, epsilon=np.ones(2, np.float32))
-    # a linear critic's input gradient is its weight vector, wherever it is taken
-    weight_norm = np.linalg.norm(critic.layers[0].kernel.numpy())
+    # a linear critic's input gradient is its weight vector, wherever it is taken; a fixed
+    # weight (a random one can have a norm near 1, and a penalty near 0 has no relative error)
+    critic.layers[0].kernel.assign(np.array([[2.0], [0.0], [0.0], [1.0]], np.float32))
     penalty = losses.gradient_penalty(critic, real, fake, epsilon=np.ones(3, np.float32))
-    np.testing.assert_allclose(float(penalty), (weight_norm - 1) ** 2, rtol=1e-5)
+    np.testing.assert_allclose(float(penalty), (np.sqrt(5.0) - 1) ** 2, rtol=1e-5)  # float32
     mean, log_var = np.zeros((2, 3), np.float32), np.full((2, 3), np.log(4.0), np.float32)
     z = reparameterize(mean, log_var, epsilon=np.ones((2, 3), np.float32))
     np.testing.assert_allclose(z.numpy(), 2.0, rtol=1e-6)  # σ = 2

@@ -208,7 +208,10 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
         real = self._discriminator_input(prior_codes, components)
         fake = self._discriminator_input(self.encoder(images, training=True), components)
         d_loss, real_logits, fake_logits = self._update(
-            "d_optimizer", lambda: self.objective.discriminator_loss(self.discriminator, real, fake)
+            "d_optimizer",
+            lambda: self.objective.discriminator_loss(
+                self.discriminator, real, fake, self._penalty_epsilon(batch_size)
+            ),
         )
 
         # 2b. Regularisation phase, encoder: make its codes pass for prior samples.

@@ -23,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf import losses
-from aegan_tf.distribute import share_of_global_loss
+from aegan_tf.distribute import rows_for_this_replica, share_of_global_loss
 from aegan_tf.models.composed import GenerativeModel
 
 GAN_LOSSES: dict[str, tuple[Callable, Callable]] = {
@@ -95,12 +95,13 @@ class AdversarialObjective:
         """Whether the discriminator's output is the logit of a probability."""
         return self.loss in PROBABILITY_LOSSES
 
-    def discriminator_loss(self, discriminator, real, fake) -> tuple[tf.Tensor, ...]:
-        """``(loss, real_logits, fake_logits)`` for one discriminator update, penalties included."""
+    def discriminator_loss(self, discriminator, real, fake, epsilon=None) -> tuple[tf.Tensor, ...]:
+        """``(loss, real_logits, fake_logits)`` for one discriminator update, penalties included
+        (``epsilon``: see :meth:`penalty`)."""
         real_logits = discriminator(real, training=True)
         fake_logits = discriminator(fake, training=True)
         loss = self.logits_loss(real_logits, fake_logits)
-        return loss + self.penalty(discriminator, real, fake), real_logits, fake_logits
+        return loss + self.penalty(discriminator, real, fake, epsilon), real_logits, fake_logits
 
     def logits_loss(self, real_logits, fake_logits) -> tf.Tensor:
         """The discriminator's loss from its outputs, without the penalties."""
@@ -108,11 +109,15 @@ class AdversarialObjective:
             return self._d_loss(real_logits, fake_logits, self.label_smoothing)
         return self._d_loss(real_logits, fake_logits)
 
-    def penalty(self, discriminator, real, fake) -> tf.Tensor | float:
-        """The weighted gradient penalties (0 when both weights are 0)."""
+    def penalty(self, discriminator, real, fake, epsilon=None) -> tf.Tensor | float:
+        """The weighted gradient penalties (0 when both weights are 0). ``epsilon`` ``(N,)``:
+        the gradient penalty's interpolation weights, drawn by the model from its own saved
+        noise generator so that a resumed run draws the same (``None``: an unseeded draw)."""
         total = 0.0
         if self.gp_weight:
-            total += self.gp_weight * losses.gradient_penalty(discriminator, real, fake)
+            total += self.gp_weight * losses.gradient_penalty(
+                discriminator, real, fake, epsilon=epsilon
+            )
         if self.r1_weight:
             total += self.r1_weight * losses.r1_penalty(discriminator, real)
         return total
@@ -222,7 +227,7 @@ class AdversarialModel(GenerativeModel):
                 f"{', '.join(resolved)} must be {len(resolved)} different optimizer objects: "
                 "each keeps its own state (moments, step count)."
             )
-        if keras.config.dtype_policy().name == "mixed_float16":
+        if self.dtype_policy.name == "mixed_float16":  # the model's own policy, not the global
             resolved = {
                 name: opt if isinstance(opt, keras.optimizers.LossScaleOptimizer)
                 else keras.optimizers.LossScaleOptimizer(opt)
@@ -235,6 +240,16 @@ class AdversarialModel(GenerativeModel):
                 opt.build(self._trainable_variables_of(name))
         self.objective = objective
         self._compile_args = {**resolved, "loss": objective, **settings, **keras_args}
+
+    def _penalty_epsilon(self, batch_size) -> tf.Tensor | None:
+        """The gradient penalty's ``ε ~ U[0, 1]`` ``(batch_size,)``, from the model's
+        ``noise_seeds`` (saved with the model: a resumed run draws the same), this replica's
+        rows of the global batch's draw; ``None`` (nothing drawn) without a gradient penalty."""
+        if not self.objective.gp_weight:
+            return None
+        return rows_for_this_replica(
+            lambda n: keras.random.uniform((n,), seed=self.noise_seeds), batch_size
+        )
 
     def _trainable_variables_of(self, optimizer_name: str) -> list:
         variables, seen = [], set()

@@ -152,7 +152,10 @@ class BiGAN(Encoding, AdversarialModel):
         # 1. Discriminator: (x, E(x)) is real, (G(z), z) is fake; E and G fixed.
         real, fake = self._pairs(images)
         d_loss, real_logits, fake_logits = self._update(
-            "d_optimizer", lambda: self.objective.discriminator_loss(self.discriminator, real, fake)
+            "d_optimizer",
+            lambda: self.objective.discriminator_loss(
+                self.discriminator, real, fake, self._penalty_epsilon(tf.shape(images)[0])
+            ),
         )
 
         # 2. Encoder and generator together: the same game with the labels swapped.

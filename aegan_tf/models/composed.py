@@ -6,6 +6,7 @@ generative contract, ``generate(n, seed)``, which is all that callbacks and metr
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import re
 from typing import ClassVar
@@ -30,6 +31,10 @@ def map_batches(network, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
     ).astype(np.float32)  # fmt: skip
 
 
+_FIT_ARGS = tuple(inspect.signature(keras.Model.fit).parameters)[1:]
+_EVALUATE_ARGS = tuple(
+    p for p in inspect.signature(keras.Model.evaluate).parameters if p not in ("self", "kwargs")
+)
 _OUTPUT_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
 _RANGE_ERROR = "the training images must lie in"
 
@@ -57,11 +62,7 @@ def _in_output_range(images, network: keras.Model, role: str):
     values = tf.cast(images, tf.float32)
     finite = tf.math.is_finite(values)
     tol = 1e-3 * (high - low)
-    message = (
-        f"{_RANGE_ERROR} [{low:g}, {high:g}], the output range of the {role}, which must "
-        f"reproduce them; a batch did not (0-255 pixels, or images in the other range?). "
-        f"aegan_tf.data.load(..., value_range=({low:g}, {high:g})) gives images in that range."
-    )
+    message = _range_message(low, high, role)
     checks = [
         tf.debugging.assert_greater_equal(
             tf.reduce_min(tf.where(finite, values, low)), low - tol, message=message
@@ -93,20 +94,106 @@ def checks_training_images(role: str):
                 data = _in_output_range(data, network, role)
             return train_step(self, data)
 
+        checked.image_role = role  # what fit checks the examples against, on the host
         return checked
 
     return decorate
 
 
-def _range_error(error: tf.errors.InvalidArgumentError) -> str | None:
-    """The message of a failed :func:`checks_training_images` check, with the value seen, out
-    of TensorFlow's graph error; ``None`` for any other error."""
-    found = re.search(r"\[(" + re.escape(_RANGE_ERROR) + r".*?)\] \[Condition", error.message)
-    if found is None:
+_BAD_BATCH = "the examples of a batch"  # (no quote: TensorFlow escapes it in messages)
+
+
+def _graph_error(error: tf.errors.InvalidArgumentError) -> str | None:
+    """The message of a failed input check (:func:`checks_training_images`, or the check
+    ``fit`` adds to a dataset), with the value seen, out of TensorFlow's graph error; ``None``
+    for any other error."""
+    for start in (_RANGE_ERROR, _BAD_BATCH):
+        found = re.search(
+            r"(" + re.escape(start) + r".*?)\](?: \[Condition|\s*\n|\s*$)", error.message
+        )
+        if found is not None:
+            break
+    else:
         return None
     value = re.search(r"\[x \([^)]*\) = \] \[([^\]]*)\]", error.message)
     seen = f" (the batch reached {value.group(1)})" if value else ""
     return found.group(1).replace("a batch did not", f"a batch did not{seen}")
+
+
+def _first_item(data):
+    return data[0] if isinstance(data, (tuple, list)) else data
+
+
+def _checked_batch(value_range: tuple[float, float] | None, rank: int | None, role: str | None):
+    """A ``tf.data`` map function that returns its element unchanged once its first item
+    (the examples) is finite and, if it has rank ``rank`` (any rank for ``None``), inside
+    ``value_range``; else it raises ``InvalidArgumentError`` with a message that ``fit``
+    turns into a ``ValueError``. It runs in the input pipeline, outside the training step:
+    XLA cannot drop it, and the step's arithmetic is untouched."""
+
+    def check(*element):
+        data = element[0] if len(element) == 1 else element
+        x = _first_item(data)
+        if not x.dtype.is_floating:
+            return data
+        values = tf.cast(x, tf.float32)
+        finite = tf.math.is_finite(values)
+        checks = [
+            tf.debugging.Assert(
+                tf.reduce_all(finite),
+                [f"{_BAD_BATCH} hold NaN or infinity: fix or drop them (for example "
+                 "with np.isfinite(images).all(axis=(1, 2, 3)))."],
+            )
+        ]  # fmt: skip
+        if value_range is not None and (rank is None or len(x.shape) == rank):
+            low, high = value_range
+            tol = 1e-3 * (high - low)
+            inside = tf.logical_and(
+                tf.reduce_min(tf.where(finite, values, low)) >= low - tol,
+                tf.reduce_max(tf.where(finite, values, high)) <= high + tol,
+            )
+            seen = tf.strings.format(
+                "{} The batch reached {} to {}.",
+                (_range_message(low, high, role), tf.reduce_min(values), tf.reduce_max(values)),
+            )
+            checks.append(tf.debugging.Assert(inside, [seen]))
+        with tf.control_dependencies(checks):
+            return tf.nest.map_structure(tf.identity, data)
+
+    return check
+
+
+def _range_message(
+    low: float, high: float, role: str | None = None, seen: str = "a batch did not"
+) -> str:
+    whose = f"the output range of the {role}, which must reproduce them" if role else "as expected"
+    return (
+        f"{_RANGE_ERROR} [{low:g}, {high:g}], {whose}; {seen} (0-255 pixels, or "
+        f"images in the other range?). aegan_tf.data.load(..., value_range=({low:g}, "
+        f"{high:g})) gives images in that range."
+    )
+
+
+def _check_array(x, value_range, rank, role, name: str) -> None:
+    """The host-side form of :func:`_checked_batch`, on a whole array, before ``fit``."""
+    x = np.asarray(x)
+    if not np.issubdtype(x.dtype, np.floating) or x.size == 0:
+        return
+    finite = np.isfinite(x.reshape(len(x), -1)).all(axis=1) if x.ndim > 1 else np.isfinite(x)
+    if not finite.all():
+        bad = np.flatnonzero(~finite)
+        raise ValueError(
+            f"{name} hold NaN or infinity in {len(bad)} of {len(x)} examples (the first at index "
+            f"{bad[0]}): fix or drop them, for example x[np.isfinite(x).all(axis="
+            f"{tuple(range(1, x.ndim))})]."
+        )
+    if value_range is not None and (rank is None or x.ndim == rank):
+        low, high = value_range
+        lo, hi = float(x.min()), float(x.max())
+        tol = 1e-3 * (high - low)
+        if lo < low - tol or hi > high + tol:
+            seen = f"{name} do not (they reached {lo:.4g} to {hi:.4g})"
+            raise ValueError(_range_message(low, high, role, seen))
 
 
 def _optimizers_of(model: keras.Model) -> list:
@@ -114,28 +201,54 @@ def _optimizers_of(model: keras.Model) -> list:
     return [opt for opt in (getattr(model, name, None) for name in names) if opt is not None]
 
 
+def _finite_sum_check(variables: list):
+    """A compiled function of no argument: whether the sum of every value of ``variables`` is
+    finite. A NaN or an infinity anywhere makes it non-finite; a finite sum proves every value
+    finite. (A sum can also overflow: callers confirm a non-finite one value by value.)"""
+
+    @tf.function
+    def check() -> tf.Tensor:
+        sums = [tf.reduce_sum(tf.cast(v, tf.float32)) for v in variables]
+        return tf.math.is_finite(tf.add_n(sums))
+
+    return check
+
+
+def _first_non_finite(variables: list):
+    """The first of ``variables`` holding a NaN or an infinity, or ``None``."""
+    for variable in variables:
+        if not np.isfinite(keras.ops.convert_to_numpy(variable)).all():
+            return variable
+    return None
+
+
 class StopOnNonFiniteLoss(keras.callbacks.Callback):
-    """Stop ``fit`` at the first step that logs a non-finite value (NaN or infinity), and put
-    the model back as it was when that epoch began.
+    """Stop ``fit`` at the first step that leaves a non-finite value (NaN or infinity) in a
+    logged loss, a weight or an optimizer's state, and put the model back as it was when that
+    epoch began.
 
     Keras's ``TerminateOnNaN`` for models that log several losses (``d_loss``, ``g_loss``,
-    ``kl``, ...), which also undoes the damage: at the start of each epoch it keeps a copy of
-    the model's variables (weights, normalisation statistics, random generators) and of its
-    optimizers' state (moments, step counts); a non-finite step restores them before training
+    ``kl``, ...), which also watches the weights and undoes the damage. Watching the losses is
+    not enough: on some CPUs TensorFlow's fused graph kernels turn a NaN input into finite
+    logits, so the losses stay finite while the weights go NaN. At the start of each epoch it
+    keeps a copy of the model's variables (weights, normalisation statistics, random
+    generators) and of its optimizers' state (moments, step counts); after every step it checks
+    the logs and every floating-point variable (one small compiled reduction, outside the
+    training step, so under XLA too); a non-finite step restores the copy before training
     stops, so no weight is left NaN and a ``ModelCheckpoint`` that saves at the end of that
     epoch saves the same weights as at the end of the one before. Every model of this package
     adds one to ``fit``. ``stopped`` is ``None``, or ``(epoch, step, name, value)`` (1-based)
-    of the step that stopped training.
-
-    The copy lives in memory (one per epoch, as large as the model and its optimizer state);
-    the training step itself is untouched.
+    of the step that stopped training; ``name`` is a log's or a variable's.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.stopped: tuple[int, int, str, float] | None = None
         self._epoch = 0
+        self._step = 0
         self._saved: list[np.ndarray] = []
+        self._watched: list = []
+        self._check = None
 
     def _state(self) -> list:
         variables = list(self.model.variables)
@@ -148,25 +261,50 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
         for optimizer in _optimizers_of(self.model):
             if not optimizer.built:  # as BackupAndRestore does: its state exists from now on
                 optimizer.build(self.model.trainable_variables)
+        self._watched = [v for v in self._state() if tf.as_dtype(v.dtype).is_floating]
+        self._check = _finite_sum_check(self._watched) if self._watched else None
 
     def on_epoch_begin(self, epoch, logs=None) -> None:
         self._epoch = epoch
         self._saved = [np.array(keras.ops.convert_to_numpy(v)) for v in self._state()]
 
+    def on_train_batch_begin(self, batch, logs=None) -> None:
+        self._step = batch + 1
+
     def on_train_batch_end(self, batch, logs=None) -> None:
+        self._step = batch + 1
         for name, value in (logs or {}).items():
             value = float(value)
             if not math.isfinite(value):
-                self.stopped = (self._epoch + 1, batch + 1, name, value)
-                for variable, saved in zip(self._state(), self._saved, strict=True):
-                    variable.assign(saved)
-                self.model.stop_training = True
-                print(
-                    f"{type(self.model).__name__}: {name} is {value} at epoch {self._epoch + 1}, "
-                    f"step {batch + 1}; training stopped, and the model and its optimizer "
-                    f"state are back as they were at the start of epoch {self._epoch + 1}."
-                )
+                self._stop(name, value, f"{name} is {value}")
                 return
+        if self._check is None or bool(self._check()):
+            return
+        variable = _first_non_finite(self._watched)  # (None: the sum overflowed, all finite)
+        if variable is not None:
+            values = keras.ops.convert_to_numpy(variable)
+            value = math.nan if np.isnan(values).any() else math.inf
+            name = getattr(variable, "path", variable.name)
+            self._stop(name, value, f"the variable {name} is {value}")
+
+    def restore(self) -> None:
+        """Put the model and its optimizers back as they were at the start of the epoch."""
+        for variable, saved in zip(self._state(), self._saved, strict=True):
+            variable.assign(saved)
+
+    def where(self) -> str:
+        """``"epoch E, step S"`` of the step now running (1-based)."""
+        return f"epoch {self._epoch + 1}, step {self._step}"
+
+    def _stop(self, name: str, value: float, what: str) -> None:
+        self.stopped = (self._epoch + 1, self._step, name, value)
+        self.restore()
+        self.model.stop_training = True
+        print(
+            f"{type(self.model).__name__}: {what} at {self.where()}; training stopped, and the "
+            f"model and its optimizer state are back as they were at the start of epoch "
+            f"{self._epoch + 1}."
+        )
 
 
 class ComposedModel(keras.Model):
@@ -179,18 +317,65 @@ class ComposedModel(keras.Model):
 
     NETWORKS: ClassVar[tuple[str, ...]] = ()
 
+    def expected_examples(self) -> tuple[tuple[float, float] | None, int | None, str | None]:
+        """``(value_range, rank, role)`` that ``fit`` checks the training examples against:
+        the output range of the network ``role`` that must reproduce them (``None``: any
+        finite values), applied to examples of that rank only (``None``: any rank)."""
+        role = getattr(type(self).train_step, "image_role", None)
+        network = getattr(self, role, None) if role else None
+        return (None if network is None else output_range(network)), None, role
+
+    def _checked(self, data, name: str):
+        """``data`` for ``fit``/``evaluate``, its examples checked on the host: an array at
+        once, a ``tf.data.Dataset`` batch by batch in its pipeline (outside the step, so
+        that XLA keeps the check); other inputs are left to the step's own check."""
+        value_range, rank, role = self.expected_examples()
+        if isinstance(data, tf.data.Dataset):
+            return data.map(_checked_batch(value_range, rank, role))
+        x = _first_item(data)
+        if isinstance(x, (np.ndarray, tf.Tensor)):
+            _check_array(x, value_range, rank, role, name)
+        return data
+
     def fit(self, *args, **kwargs):
-        """Keras's ``fit``, with a :class:`StopOnNonFiniteLoss` added to the callbacks (unless
-        one is there): a diverging run stops at its first non-finite loss."""
-        args = list(args)
-        callbacks = args.pop(5) if len(args) > 5 else kwargs.pop("callbacks", None)
-        callbacks = list(callbacks or [])
-        if not any(isinstance(c, StopOnNonFiniteLoss) for c in callbacks):
-            callbacks.append(StopOnNonFiniteLoss())
+        """Keras's ``fit``, with the examples checked (finite, and in the range the model can
+        reproduce: a clear ``ValueError`` otherwise, also under ``jit_compile=True``) and a
+        :class:`StopOnNonFiniteLoss` added to the callbacks (unless one is there): a
+        diverging run stops at its first non-finite loss or weight."""
+        kwargs.update(zip(_FIT_ARGS[: len(args)], args, strict=True))
+        callbacks = list(kwargs.pop("callbacks", None) or [])
+        stoppers = [c for c in callbacks if isinstance(c, StopOnNonFiniteLoss)]
+        if not stoppers:
+            stoppers.append(StopOnNonFiniteLoss())
+            callbacks.append(stoppers[0])
+        kwargs["x"] = self._checked(kwargs.get("x"), "the training examples")
+        if kwargs.get("validation_data") is not None:
+            kwargs["validation_data"] = self._checked(
+                kwargs["validation_data"], "the validation examples"
+            )
         try:
-            return super().fit(*args, callbacks=callbacks, **kwargs)
+            return super().fit(callbacks=callbacks, **kwargs)
         except tf.errors.InvalidArgumentError as error:
-            message = _range_error(error)
+            message = _graph_error(error)
+            if message is None:
+                raise
+            stopper = stoppers[0]
+            if stopper._saved:  # an epoch had begun: undo its steps, as for a NaN loss
+                stopper.restore()
+                message += (
+                    f" Training stopped at {stopper.where()}; the model and its optimizer "
+                    f"state are back as they were at the start of that epoch."
+                )
+            raise ValueError(message) from None
+
+    def evaluate(self, *args, **kwargs):
+        """Keras's ``evaluate``, with the examples checked as ``fit`` checks them."""
+        kwargs.update(zip(_EVALUATE_ARGS[: len(args)], args, strict=True))
+        kwargs["x"] = self._checked(kwargs.get("x"), "the evaluation examples")
+        try:
+            return super().evaluate(**kwargs)
+        except tf.errors.InvalidArgumentError as error:
+            message = _graph_error(error)
             if message is None:
                 raise
             raise ValueError(message) from None

@@ -142,7 +142,9 @@ class GAN(AdversarialModel):
             fake = self.generator(self._noise(batch_size), training=True)
             d_loss, real_logits, fake_logits = self._update(
                 "d_optimizer",
-                lambda fake=fake: self.objective.discriminator_loss(self.discriminator, real, fake),
+                lambda fake=fake: self.objective.discriminator_loss(
+                    self.discriminator, real, fake, self._penalty_epsilon(batch_size)
+                ),
             )
 
         # 2. Generator: one update, D fixed.

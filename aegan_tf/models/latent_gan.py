@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from aegan_tf._validation import check_images
 from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder, encode_checked
-from aegan_tf.models.composed import Encoding, map_batches
+from aegan_tf.models.composed import Encoding, map_batches, output_range
 from aegan_tf.models.gan import GAN
 
 _STD_FLOOR = 1e-6  # a code unit that never varies is divided by this, not by zero
@@ -120,6 +120,11 @@ class LatentGAN(Encoding, GAN):
                 "standardised by the training codes' mean and standard deviation."
             )
         return super().fit(*args, **kwargs)
+
+    def expected_examples(self) -> tuple[tuple[float, float] | None, int | None, str | None]:
+        """Images in the decoder's output range (the range the autoencoder was trained on);
+        codes ``(N, code_dim)`` only finite."""
+        return output_range(self.decoder), 4, "decoder"
 
     def train_step(self, data):
         x = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused

@@ -178,7 +178,9 @@ class VAEGAN(VariationalCodes, AdversarialModel):
                 losses.feature_reconstruction_loss(real_features, fake_features[:batch_size])
             )
             d_loss = self.objective.logits_loss(real_logits, fake_logits)
-            d_loss += self.objective.penalty(self.discriminator, images, fakes[:batch_size])
+            d_loss += self.objective.penalty(
+                self.discriminator, images, fakes[:batch_size], self._penalty_epsilon(batch_size)
+            )
             g_loss = self.objective.generator_loss(fake_logits)
             return {
                 "encoder_optimizer": self.kl_weight * kl + feature_loss,
