@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: book test oldest assignments clean
+.PHONY: book test unit oldest assignments clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(READY)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 	$(BIN)/python tests/check_oldest_install.py
+
+## The unit tests alone (pytest -m unit: no notebooks, book build, browser or slow training
+## tests), for a developer's inner loop. `make test` runs everything.
+unit: $(READY)
+	$(BIN)/python -m pytest -m unit
 
 ## The package installed by the notebooks' install line into the oldest declared TensorFlow, Keras
 ## and numpy (.venv-oldest, kept between runs): fails if pip changes them; then the unit tests.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -28,27 +29,43 @@ class EpochProgressBar(keras.callbacks.Callback):
     for example ``dense autoencoder: 30 epochs in 7.2 s; loss 0.0077, val_loss 0.0111``.
     """
 
-    def __init__(self, description: str = "training") -> None:
+    def __init__(self, description: str = "training", budget: TimeLimit | None = None) -> None:
         super().__init__()
         self.description = description
+        self.budget = budget  # a run limited by seconds: the bar counts them, not the epochs
         self._bar: tqdm | None = None
         self._start = 0.0
         self._epochs_done = 0
         self._last_logs: dict = {}
 
+    def _by_seconds(self) -> bool:
+        return self.budget is not None and math.isfinite(self.budget.seconds)
+
     def on_train_begin(self, logs=None) -> None:
         self._start = time.perf_counter()
         self._epochs_done = 0
+        total, unit = self.params.get("epochs"), "epoch"
+        if self._by_seconds():
+            total, unit = round(self.budget.seconds - self.budget.seconds_used, 1), "s"
         self._bar = tqdm(
-            total=self.params.get("epochs"), desc=self.description, unit="epoch",
-            file=sys.stderr, ncols=100,
+            total=total, desc=self.description, unit=unit, file=sys.stderr, ncols=100,
+            bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}{postfix}]"
+            if unit == "s" else None,
         )  # fmt: skip
+        self._seconds_shown = 0.0
+
+    def on_train_batch_end(self, batch: int, logs=None) -> None:
+        if self._by_seconds():
+            spent = min(time.perf_counter() - self._start, self._bar.total)
+            self._bar.update(spent - self._seconds_shown)
+            self._seconds_shown = spent
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
         self._last_logs = {k: float(v) for k, v in (logs or {}).items()}
         self._epochs_done += 1
         self._bar.set_postfix({k: f"{v:.4f}" for k, v in self._last_logs.items()}, refresh=False)
-        self._bar.update(1)
+        if not self._by_seconds():
+            self._bar.update(1)
 
     def on_train_end(self, logs=None) -> None:
         self._bar.close()
@@ -73,12 +90,22 @@ class TimeLimit(keras.callbacks.Callback):
     """
 
     def __init__(
-        self, seconds: float, already_spent: float = 0.0, within_epoch: bool = False
+        self,
+        seconds: float,
+        already_spent: float = 0.0,
+        within_epoch: bool = False,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         super().__init__()
         for name, value in (("seconds", seconds), ("already_spent", already_spent)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not value >= 0  # (NaN too: a budget of NaN seconds would never stop)
+                or (name == "already_spent" and not math.isfinite(value))
+            ):
                 raise ValueError(f"{name} must be a number >= 0, got {value!r}.")
+        self.clock = clock  # seconds, as time.perf_counter (a test gives its own)
         if not isinstance(within_epoch, bool):
             raise TypeError(f"within_epoch must be True or False, got {within_epoch!r}.")
         self.seconds = float(seconds)
@@ -88,16 +115,16 @@ class TimeLimit(keras.callbacks.Callback):
         self._epoch_start = 0.0
 
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
-        self._epoch_start = time.perf_counter()
+        self._epoch_start = self.clock()
 
     def on_train_batch_end(self, batch: int, logs=None) -> None:
         if self.within_epoch and (
-            self.seconds_used + time.perf_counter() - self._epoch_start >= self.seconds
+            self.seconds_used + self.clock() - self._epoch_start >= self.seconds
         ):
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
-        self.seconds_used += time.perf_counter() - self._epoch_start
+        self.seconds_used += self.clock() - self._epoch_start
         if self.seconds_used >= self.seconds:
             self.stopped_at_epoch = epoch
             self.model.stop_training = True
@@ -265,8 +292,10 @@ class QualityMetrics(keras.callbacks.Callback):
         every_seconds: float | None = None,
         already_spent: float = 0.0,
         sampler: Callable[[int, int], np.ndarray] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         super().__init__()
+        self.clock = clock  # training seconds, as time.perf_counter (a test gives its own)
         self.every = check_positive_int(every, "every")
         if every_seconds is not None and not (
             isinstance(every_seconds, (int, float)) and every_seconds > 0
@@ -288,10 +317,10 @@ class QualityMetrics(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
         if self.epochs_seen == 0 and epoch > 0:  # resumed by BackupAndRestore: count on
             self.epochs_seen = epoch
-        self._epoch_start = time.perf_counter()
+        self._epoch_start = self.clock()
 
     def on_epoch_end(self, epoch: int, logs=None) -> None:
-        self._train_seconds += time.perf_counter() - self._epoch_start
+        self._train_seconds += self.clock() - self._epoch_start
         self.epochs_seen += 1
         logs = logs if logs is not None else {}
         logs["wall_seconds"] = self._train_seconds

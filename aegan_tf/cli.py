@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +35,7 @@ _ONE_PHASE_NAMES = {
 }  # fmt: skip
 _DEFAULTS = {"epochs": 20, "batch_size": 64, "seed": 0, "limit": None, "precision": "float32",
              "eval_samples": 1000, "ae_epochs": None}  # fmt: skip
+_PACKAGE = Path(__file__).resolve().parent
 _FIXED = ("batch_size", "seed", "limit", "precision")  # a resumed run keeps them
 _RUN, _MODEL, _BACKUP = "run.json", "model.keras", "backup"
 
@@ -372,7 +374,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         args.run(args)
-    except (CommandError, ValueError) as error:  # the package's errors name the fix
-        print(f"aegan-tf {args.command}: {error}", file=sys.stderr)
+    except (CommandError, ValueError) as error:
+        if isinstance(error, ValueError) and not _raised_by_the_package(error):
+            raise  # a fault, not a bad argument: its traceback is what a bug report needs
+        print(f"aegan-tf {args.command}: {error}", file=sys.stderr)  # the message names the fix
         return 2
     return 0
+
+
+def _raised_by_the_package(error: BaseException) -> bool:
+    """Whether ``error`` was raised by aegan_tf's own code (its checks name what to fix), not
+    deep inside numpy, Keras or TensorFlow."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and Path(frames[-1].filename).resolve().is_relative_to(_PACKAGE)

@@ -71,7 +71,7 @@ def train(
         dataset,
         epochs=MAX_EPOCHS if epochs is None else epochs,
         verbose=0,
-        callbacks=[clock, *callbacks, EpochProgressBar(name)],
+        callbacks=[clock, *callbacks, EpochProgressBar(name, budget=clock)],
         **fit_kwargs,
     )
     return TrainingRun(history, clock.seconds_used, len(history.epoch))

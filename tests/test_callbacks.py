@@ -178,11 +178,27 @@ def test_time_limit_stops_at_the_epoch_that_reaches_the_budget():
     spent = TimeLimit(seconds=100.0, already_spent=100.0)  # the budget is used up already
     assert len(sampler.fit(points, epochs=5, verbose=0, callbacks=[spent]).history["scale"]) == 1
     assert spent.stopped_at_epoch == 0 and spent.seconds_used > 100.0
-    ample = TimeLimit(seconds=3600.0)
+    ample = TimeLimit(seconds=3600.0, clock=_Ticks(10.0))
     assert len(sampler.fit(points, epochs=3, verbose=0, callbacks=[ample]).history["scale"]) == 3
-    assert ample.stopped_at_epoch is None and 0 < ample.seconds_used < 3600
-    with pytest.raises(ValueError, match="seconds must be a number >= 0, got -1"):
-        TimeLimit(-1)
+    assert ample.stopped_at_epoch is None and ample.seconds_used == 30.0  # 3 epochs of 10 s
+    # a clock that moves 10 s per reading: each epoch lasts 10 s, the third reaches 25 s
+    tight = TimeLimit(seconds=25.0, clock=_Ticks(10.0))
+    assert len(sampler.fit(points, epochs=9, verbose=0, callbacks=[tight]).history["scale"]) == 3
+    assert tight.stopped_at_epoch == 2 and tight.seconds_used == 30.0
+    for bad in (-1, float("nan")):
+        with pytest.raises(ValueError, match="seconds must be a number >= 0, got"):
+            TimeLimit(bad)
+
+
+class _Ticks:
+    """A clock for the tests: ``step`` seconds later at every reading, on any machine."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
 
 
 def test_time_limit_within_epoch_stops_after_the_batch_that_spends_the_budget():

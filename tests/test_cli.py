@@ -148,3 +148,29 @@ def test_mistakes_get_a_clear_message_and_lose_nothing(tmp_path, capsys):
     assert done.value.code == 2 and "invalid choice: 'gpt'" in capsys.readouterr().err
     with pytest.raises(ValueError, match="unknown model 'gpt'; choose one of autoencoder"):
         build_model("gpt")
+
+
+class _Parsed:
+    """A parser whose ``parse_args`` returns a namespace that runs ``run``."""
+
+    def __init__(self, run):
+        self.run = run
+
+    def parse_args(self, argv):
+        import argparse
+
+        return argparse.Namespace(command="sample", run=self.run)
+
+
+def test_only_the_packages_own_value_errors_become_one_line(monkeypatch, capsys):
+    # The package's ValueErrors (bad arguments, with the fix named) are one line and exit
+    # status 2; a ValueError from deep inside a library is a fault: its traceback propagates.
+    from aegan_tf import cli
+    from aegan_tf.data import scale_images
+
+    monkeypatch.setattr(cli, "parser", lambda: _Parsed(lambda a: scale_images(np.full(3, 300))))
+    assert cli.main([]) == 2
+    assert capsys.readouterr().err.startswith("aegan-tf sample: ")
+    monkeypatch.setattr(cli, "parser", lambda: _Parsed(lambda a: np.zeros(3).reshape(2, 2)))
+    with pytest.raises(ValueError, match="cannot reshape"):
+        cli.main([])

@@ -37,7 +37,8 @@ def test_a_two_phase_contestant_spends_one_budget_and_is_measured(
         name, images, seconds=20.0, seed=0, curve_every=1.0, curve_samples=200
     )
     assert latent.model.g_optimizer.use_ema == (name == "latent GAN, tuned")
-    assert 20.0 <= latent.seconds < 24.0
+    assert latent.seconds >= 20.0  # (stops only once the budget is spent; no upper bound:
+    # how far the last step overshoots depends on the machine and its load)
     assert latent.curve and all(s >= 17.0 for s, _ in latent.curve)  # after the autoencoder
     report = comparison.measure(latent, images, n=200)
     assert {"FID", "recall", "classes", "training seconds", "images per second"} <= set(report)
@@ -59,7 +60,7 @@ def test_the_mixture_baseline_trains_its_autoencoder_then_fits_ten_components(im
     # this 2-core CPU (a fresh-clone CI failed there once), 30 s leaves twice the margin
     mixture = comparison.train_contestant("autoencoder + Gaussian mixture", images, seconds=30.0)
     assert mixture.model.n_components == 10 and mixture.model.adapted
-    assert 30.0 <= mixture.seconds < 35.0  # the autoencoder, then the fit
+    assert mixture.seconds >= 30.0  # the autoencoder, then the fit (no upper bound: see above)
 
 
 def test_a_gan_in_minus_one_one_is_sampled_in_zero_one(images):

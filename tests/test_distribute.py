@@ -41,7 +41,8 @@ def test_two_replicas_take_the_step_of_one_device_on_the_global_batch(name, two_
     # ... and by as much on two replicas as on one device: the per-replica losses are shares
     # of the global batch's loss, and each replica drew its own rows of the global noise
     # (before both, the differences were as large as the steps: GAN 0.06 against 0.04).
-    assert run["difference"] < 1e-6, run
+    # (float32 rounding, relative to the step: the WGAN-GP critic's weights move by ~15)
+    assert run["difference"] < 1e-6 + 1e-5 * run["step"], run
     assert run["logs"] < 1e-5, run  # the logged losses are the global batch's
 
 

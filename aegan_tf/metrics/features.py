@@ -95,7 +95,7 @@ def _to_unit_range(images: np.ndarray, value_range: tuple[float, float]) -> np.n
     return (images - low) / (high - low)
 
 
-def _batched(model: keras.Model, x: np.ndarray, batch_size: int) -> np.ndarray:
+def _batched(model, x: np.ndarray, batch_size: int) -> np.ndarray:
     batch_size = check_positive_int(batch_size, "batch_size")
     return np.concatenate(
         [keras.ops.convert_to_numpy(model(x[i : i + batch_size], training=False))
@@ -121,9 +121,12 @@ def extract_features(
     if network == "mnist":
         return _batched(_mnist_networks()[1], unit, batch_size).astype(np.float64)
     inception = _inception()
-    resized = keras.ops.image.resize(np.repeat(unit, 3, axis=-1), (299, 299))
-    prepared = keras.ops.convert_to_numpy(resized) * 2.0 - 1.0  # InceptionV3 takes [-1, 1]
-    return _batched(inception, prepared, min(batch_size, 64)).astype(np.float64)
+
+    def resized_features(x, training=False):  # resized batch by batch: 1 GB per 1,000 at once
+        resized = keras.ops.image.resize(keras.ops.repeat(x, 3, axis=-1), (299, 299))
+        return inception(resized * 2.0 - 1.0, training=training)  # InceptionV3 takes [-1, 1]
+
+    return _batched(resized_features, unit, min(batch_size, 64)).astype(np.float64)
 
 
 def class_probabilities(

@@ -183,7 +183,7 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
             if not isinstance(data, (tuple, list)) or len(data) < 2:
                 raise ValueError(
                     "a conditional AdversarialAutoencoder trains on (images, labels) batches; "
-                    "got images alone. Pass make_dataset(images, labels) to fit."
+                    "got images alone. Pass make_dataset(images, labels=labels) to fit."
                 )
             images, labels = data[0], tf.cast(tf.reshape(data[1], [-1]), tf.int32)
         else:
