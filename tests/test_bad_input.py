@@ -4,6 +4,7 @@ metrics, the data helpers and ``fit`` never turn a mistake into a plausible numb
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from aegan_tf import data, losses
 from aegan_tf.metrics import class_report, fid, kid, precision_recall
@@ -93,3 +94,22 @@ def test_fit_refuses_images_outside_a_sigmoid_decoders_range(unit_digits):
         ValueError, match=r"in \[0, 1\], the output range of the decoder.*reached -1 to 1"
     ):
         ae.fit(unit_digits[:32] * 2 - 1, batch_size=16, epochs=1, verbose=0)
+
+
+def test_an_autoencoders_range_applies_to_its_targets(unit_digits):
+    # A denoiser is evaluated (and may be trained) on noisy inputs against clean targets: the
+    # targets are what the decoder reproduces, so they, not the inputs, must lie in [0, 1].
+    keras.utils.set_random_seed(0)
+    ae = Autoencoder(
+        build_dense_encoder(4, hidden_units=(16,)), build_dense_decoder(4, hidden_units=(16,))
+    )  # sigmoid
+    ae.compile("adam", loss=losses.mse_reconstruction_loss)
+    clean = unit_digits[:32]
+    noisy = clean + np.random.default_rng(0).normal(0, 0.5, clean.shape).astype(np.float32)
+    assert np.isfinite(ae.evaluate(noisy, clean, verbose=0))
+    pairs = tf.data.Dataset.from_tensor_slices((noisy, clean)).batch(16)
+    assert np.isfinite(ae.evaluate(pairs, verbose=0))
+    with pytest.raises(ValueError, match=r"the evaluation targets do not \(they reached 0 to 255"):
+        ae.evaluate(noisy, clean * 255, verbose=0)
+    with pytest.raises(ValueError, match=r"in \[0, 1\].*The batch reached 0 to 255"):
+        ae.evaluate(tf.data.Dataset.from_tensor_slices((noisy, clean * 255)).batch(16), verbose=0)

@@ -106,6 +106,8 @@ class Autoencoder(ComposedModel):
         check_images(images, "images", self.image_shape)
         return self.encoder.predict(images, batch_size=batch_size, verbose=0)
 
+    REPRODUCES_TARGETS = True  # fit(noisy, clean): the clean targets are what it reproduces
+
     @checks_training_images("decoder")
     def train_step(self, data):
         """Keras's own step, run once the training images are checked against the decoder's

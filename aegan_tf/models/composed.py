@@ -124,17 +124,24 @@ def _first_item(data):
     return data[0] if isinstance(data, (tuple, list)) else data
 
 
-def _checked_batch(value_range: tuple[float, float] | None, rank: int | None, role: str | None):
+def _checked_batch(
+    value_range: tuple[float, float] | None, rank: int | None, role: str | None, reproduced: int
+):
     """A ``tf.data`` map function that returns its element unchanged once its first item
-    (the examples) is finite and, if it has rank ``rank`` (any rank for ``None``), inside
+    (the examples) is finite and item ``reproduced`` (0: the examples; 1: targets, where the
+    element has them) is, if it has rank ``rank`` (any rank for ``None``), inside
     ``value_range``; else it raises ``InvalidArgumentError`` with a message that ``fit``
     turns into a ``ValueError``. It runs in the input pipeline, outside the training step:
     XLA cannot drop it, and the step's arithmetic is untouched."""
 
+    def floating(item) -> bool:
+        return tf.is_tensor(item) and item.dtype.is_floating
+
     def check(*element):
         data = element[0] if len(element) == 1 else element
-        x = _first_item(data)
-        if not x.dtype.is_floating:
+        items = tuple(data) if isinstance(data, (tuple, list)) else (data,)
+        x = items[0]
+        if not floating(x):  # (labels alone, or a structure this check does not know)
             return data
         values = tf.cast(x, tf.float32)
         finite = tf.math.is_finite(values)
@@ -145,6 +152,10 @@ def _checked_batch(value_range: tuple[float, float] | None, rank: int | None, ro
                  "with np.isfinite(images).all(axis=(1, 2, 3)))."],
             )
         ]  # fmt: skip
+        if reproduced and len(items) > reproduced and floating(items[reproduced]):
+            x = items[reproduced]
+            values = tf.cast(x, tf.float32)
+            finite = tf.math.is_finite(values)
         if value_range is not None and (rank is None or len(x.shape) == rank):
             low, high = value_range
             tol = 1e-3 * (high - low)
@@ -316,6 +327,9 @@ class ComposedModel(keras.Model):
     """
 
     NETWORKS: ClassVar[tuple[str, ...]] = ()
+    REPRODUCES_TARGETS: ClassVar[bool] = False
+    """Whether ``fit(x, y)`` trains the model to output ``y`` (an autoencoder's targets): then
+    ``y``, not ``x``, must lie in the output range."""
 
     def expected_examples(self) -> tuple[tuple[float, float] | None, int | None, str | None]:
         """``(value_range, rank, role)`` that ``fit`` checks the training examples against:
@@ -325,15 +339,26 @@ class ComposedModel(keras.Model):
         network = getattr(self, role, None) if role else None
         return (None if network is None else output_range(network)), None, role
 
-    def _checked(self, data, name: str):
+    def _checked(self, data, name: str, y=None):
         """``data`` for ``fit``/``evaluate``, its examples checked on the host: an array at
         once, a ``tf.data.Dataset`` batch by batch in its pipeline (outside the step, so
-        that XLA keeps the check); other inputs are left to the step's own check."""
+        that XLA keeps the check); other inputs are left to the step's own check. For a model
+        that reproduces its targets (``REPRODUCES_TARGETS``), the range applies to the
+        targets ``y`` where there are some (a denoiser's inputs may leave it)."""
         value_range, rank, role = self.expected_examples()
         if isinstance(data, tf.data.Dataset):
-            return data.map(_checked_batch(value_range, rank, role))
-        x = _first_item(data)
-        if isinstance(x, (np.ndarray, tf.Tensor)):
+            reproduced = 1 if self.REPRODUCES_TARGETS else 0
+            return data.map(_checked_batch(value_range, rank, role, reproduced))
+        items = tuple(data) if isinstance(data, (tuple, list)) else (data,)
+        x = items[0]
+        if y is None and len(items) > 1:  # (validation_data as a pair)
+            y = items[1]
+        if not isinstance(x, (np.ndarray, tf.Tensor)):
+            return data
+        if self.REPRODUCES_TARGETS and isinstance(y, (np.ndarray, tf.Tensor)):
+            _check_array(x, None, None, role, name)  # finite
+            _check_array(y, value_range, rank, role, name.replace("examples", "targets"))
+        else:
             _check_array(x, value_range, rank, role, name)
         return data
 
@@ -348,7 +373,7 @@ class ComposedModel(keras.Model):
         if not stoppers:
             stoppers.append(StopOnNonFiniteLoss())
             callbacks.append(stoppers[0])
-        kwargs["x"] = self._checked(kwargs.get("x"), "the training examples")
+        kwargs["x"] = self._checked(kwargs.get("x"), "the training examples", kwargs.get("y"))
         if kwargs.get("validation_data") is not None:
             kwargs["validation_data"] = self._checked(
                 kwargs["validation_data"], "the validation examples"
@@ -371,7 +396,7 @@ class ComposedModel(keras.Model):
     def evaluate(self, *args, **kwargs):
         """Keras's ``evaluate``, with the examples checked as ``fit`` checks them."""
         kwargs.update(zip(_EVALUATE_ARGS[: len(args)], args, strict=True))
-        kwargs["x"] = self._checked(kwargs.get("x"), "the evaluation examples")
+        kwargs["x"] = self._checked(kwargs.get("x"), "the evaluation examples", kwargs.get("y"))
         try:
             return super().evaluate(**kwargs)
         except tf.errors.InvalidArgumentError as error:
