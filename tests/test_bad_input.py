@@ -84,12 +84,33 @@ def test_fit_refuses_images_its_generator_cannot_produce(unit_digits):
     gan.fit(unit_digits[:32] * 2 - 1, batch_size=16, epochs=1, verbose=0)  # the right range
 
 
-def test_fit_refuses_images_outside_a_sigmoid_decoders_range(unit_digits):
+def test_fit_refuses_images_in_zero_one_for_a_tanh_generator(unit_digits):
+    # [0, 1] digits lie inside [-1, 1], but never below 0: a tanh generator would learn to
+    # draw them so, and every metric refuses such samples.
+    keras.utils.set_random_seed(0)
+    gan = GAN(
+        build_dcgan_generator(8, filters=(8, 8, 4)), build_dcgan_discriminator(filters=(4, 8))
+    )
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    expected = r"in \[-1, 1\], the output range of the generator.*never go below 0.*reached 0 to 1"
+    with pytest.raises(ValueError, match=expected):
+        gan.fit(unit_digits[:32], batch_size=16, epochs=1, verbose=0)
+    batches = tf.data.Dataset.from_tensor_slices(unit_digits[:32]).batch(16)
+    with pytest.raises(ValueError, match=r"in \[-1, 1\].*The batch never went below 0 \(0 to 1"):
+        gan.fit(batches, epochs=1, verbose=0)
+
+
+def _sigmoid_autoencoder() -> Autoencoder:
     keras.utils.set_random_seed(0)
     ae = Autoencoder(
         build_dense_encoder(4, hidden_units=(16,)), build_dense_decoder(4, hidden_units=(16,))
     )  # sigmoid
     ae.compile("adam", loss=losses.mse_reconstruction_loss)
+    return ae
+
+
+def test_fit_refuses_images_outside_a_sigmoid_decoders_range(unit_digits):
+    ae = _sigmoid_autoencoder()
     with pytest.raises(
         ValueError, match=r"in \[0, 1\], the output range of the decoder.*reached -1 to 1"
     ):
@@ -99,11 +120,7 @@ def test_fit_refuses_images_outside_a_sigmoid_decoders_range(unit_digits):
 def test_an_autoencoders_range_applies_to_its_targets(unit_digits):
     # A denoiser is evaluated (and may be trained) on noisy inputs against clean targets: the
     # targets are what the decoder reproduces, so they, not the inputs, must lie in [0, 1].
-    keras.utils.set_random_seed(0)
-    ae = Autoencoder(
-        build_dense_encoder(4, hidden_units=(16,)), build_dense_decoder(4, hidden_units=(16,))
-    )  # sigmoid
-    ae.compile("adam", loss=losses.mse_reconstruction_loss)
+    ae = _sigmoid_autoencoder()
     clean = unit_digits[:32]
     noisy = clean + np.random.default_rng(0).normal(0, 0.5, clean.shape).astype(np.float32)
     assert np.isfinite(ae.evaluate(noisy, clean, verbose=0))

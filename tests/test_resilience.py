@@ -93,12 +93,19 @@ def test_a_nan_image_is_refused_before_it_reaches_a_weight(
 
 
 class _PoisonMoment(keras.callbacks.Callback):
-    """Before step 3 of the first epoch, sets a moment of the model's first optimizer to NaN:
-    that step's losses are computed before its update, so only its weights show the damage
-    (as when a CPU's fused kernels keep the losses finite)."""
+    """Before step 3 of epoch ``epoch`` (1-based), sets a moment of the model's first optimizer
+    to NaN: that step's losses are computed before its update, so only its weights show the
+    damage (as when a CPU's fused kernels keep the losses finite)."""
+
+    def __init__(self, epoch: int = 1):
+        super().__init__()
+        self.epoch, self._now = epoch, 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._now = epoch + 1
 
     def on_train_batch_begin(self, batch, logs=None):
-        if batch == 2 and not getattr(self, "done", False):
+        if batch == 2 and self._now == self.epoch and not getattr(self, "done", False):
             self.done = True
             optimizer = _optimizers(self.model)[0]
             moment = next(
@@ -250,3 +257,47 @@ def test_the_weight_check_is_not_fooled_by_a_sum_that_overflows():
     bias.assign(np.full(bias.shape, np.nan, np.float32))
     guard.on_train_batch_end(1, {"d_loss": 1.0})
     assert guard.stopped[:3] == (1, 2, bias.path) and gan.stop_training
+
+
+def test_an_epoch_rolled_back_by_the_guard_is_trained_again_when_the_run_resumes(
+    digits, autoencoder, tmp_path
+):
+    # The guard puts the model back at the start of epoch 2; Keras's backup at that epoch's
+    # end would record it as done (and delete itself, the run having "ended"): fit writes the
+    # backup anew, so that running the same cell again redoes epoch 2 from its start.
+    straight = build_small_model("gan", autoencoder, digits)
+    straight.fit(_unshuffled(digits), epochs=3, verbose=0)
+
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
+    stopped = build_small_model("gan", autoencoder, digits)
+    history = stopped.fit(
+        _unshuffled(digits), epochs=3, verbose=0, callbacks=[backup, _PoisonMoment(epoch=2)]
+    )
+    assert history.epoch == [0, 1]  # epoch 2 stopped (and rolled back) at its step 3
+    resumed = build_small_model("gan", autoencoder, digits, seed=1)
+    history = resumed.fit(_unshuffled(digits), epochs=3, verbose=0, callbacks=[backup])
+    assert history.epoch == [1, 2]
+    for expected, got in zip(_state(straight), _state(resumed), strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_backup_in_the_middle_of_an_epoch_is_said_to_repeat_steps(digits, autoencoder, tmp_path):
+    model = build_small_model("autoencoder", autoencoder, digits)
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"), save_freq=2)
+    with pytest.warns(UserWarning, match=r"trained twice.*save_freq='epoch'\) resumes exactly"):
+        model.fit(_unshuffled(digits), epochs=1, verbose=0, callbacks=[backup])
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_load_weights_restores_the_optimizer_state_of_a_model_that_has_not_trained(
+    name, digits, autoencoder, tmp_path
+):
+    # Keras skips the saved moments of an optimizer that is not built yet (a fresh compile):
+    # training would go on with fresh ones. The models build it before loading.
+    trained = build_small_model(name, autoencoder, digits)
+    trained.fit(_unshuffled(digits), epochs=1, verbose=0)
+    trained.save_weights(tmp_path / "trained.weights.h5")
+    loaded = build_small_model(name, autoencoder, digits, seed=1)
+    loaded.load_weights(tmp_path / "trained.weights.h5")
+    for expected, got in zip(_state(trained), _state(loaded), strict=True):
+        np.testing.assert_array_equal(got, expected)

@@ -72,6 +72,20 @@ def test_training_lowers_the_negative_elbo_and_evaluate_reports_it(images):
     np.testing.assert_allclose(samples, vae.decoder(vae.sample_noise(6, seed=2)).numpy(), atol=1e-6)
 
 
+def test_validation_does_not_change_training(images):
+    # Evaluation draws its z from a noise stream of its own: validation_data (or an evaluate
+    # between two fits) leaves the training run exactly as without it.
+    batches = tf.data.Dataset.from_tensor_slices(images[:128]).batch(32)
+    plain, validated = _vae(), _vae()
+    for vae in (plain, validated):
+        vae.compile(keras.optimizers.Adam(2e-3))
+    plain.fit(batches, epochs=2, verbose=0)
+    logs = validated.fit(batches, epochs=2, verbose=0, validation_data=batches).history
+    assert "val_loss" in logs
+    for expected, got in zip(plain.get_weights(), validated.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_beta_weights_the_kl_term(images):
     vae = _vae(beta=0.0)
     vae.compile()

@@ -63,6 +63,26 @@ def test_the_features_are_the_chosen_hidden_layer(images):
     np.testing.assert_allclose(logits, vaegan.discriminator(images[:3]), atol=1e-6)
 
 
+def test_dropout_before_the_features_does_not_reach_the_feature_loss(images):
+    # The default features (the Flatten after the last Dropout) of one image differ between
+    # two passes in training mode: a perfect reconstruction would cost something.
+    vaegan = VAEGAN(
+        build_conv_encoder(2 * LATENT),
+        build_conv_decoder(LATENT),
+        build_dcgan_discriminator(dropout=0.5),
+        seed=0,
+    )
+    first, _ = vaegan.features_and_logits(images[:4], training=True)
+    second, _ = vaegan.features_and_logits(images[:4], training=True)
+    assert np.abs(first - second).max() > 0
+    assert float(vaegan.feature_loss(images[:4], images[:4])) == 0.0
+    assert float(vaegan.feature_loss(images[:4], images[4:8])) > 0.0
+    assert vaegan._noisy_features and not _vaegan()._noisy_features
+    vaegan.compile()
+    logs = vaegan.fit(images[:64], batch_size=32, epochs=1, verbose=0).history
+    assert np.isfinite(logs["feature_loss"]).all()
+
+
 def test_shapes_and_save_load(images, tmp_path):
     vaegan = _vaegan()
     vaegan.compile(kl_weight=0.5, feature_weight=0.1, loss="lsgan")

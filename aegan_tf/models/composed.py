@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import math
+import os
 import re
+import warnings
 from typing import ClassVar
 
 import keras
@@ -168,20 +171,34 @@ def _checked_batch(
                 (_range_message(low, high, role), tf.reduce_min(values), tf.reduce_max(values)),
             )
             checks.append(tf.debugging.Assert(inside, [seen]))
+            if low < 0 and len(x.shape) == 4:  # images: a batch in [-1, 1] reaches below 0
+                seen = tf.strings.format(
+                    "{} The batch never went below 0 ({} to {}).",
+                    (_range_message(low, high, role, guess=_LOOK_LIKE_0_1),
+                     tf.reduce_min(values), tf.reduce_max(values)),
+                )  # fmt: skip
+                below = tf.reduce_min(tf.where(finite, values, low)) < 0
+                checks.append(tf.debugging.Assert(below, [seen]))
         with tf.control_dependencies(checks):
             return tf.nest.map_structure(tf.identity, data)
 
     return check
 
 
+_LOOK_LIKE_0_1 = "images in [0, 1]? Images in [-1, 1] have their background at -1"
+
+
 def _range_message(
-    low: float, high: float, role: str | None = None, seen: str = "a batch did not"
+    low: float,
+    high: float,
+    role: str | None = None,
+    seen: str = "a batch did not",
+    guess: str = "0-255 pixels, or images in the other range?",
 ) -> str:
     whose = f"the output range of the {role}, which must reproduce them" if role else "as expected"
     return (
-        f"{_RANGE_ERROR} [{low:g}, {high:g}], {whose}; {seen} (0-255 pixels, or "
-        f"images in the other range?). aegan_tf.data.load(..., value_range=({low:g}, "
-        f"{high:g})) gives images in that range."
+        f"{_RANGE_ERROR} [{low:g}, {high:g}], {whose}; {seen} ({guess}). "
+        f"aegan_tf.data.load(..., value_range=({low:g}, {high:g})) gives images in that range."
     )
 
 
@@ -205,6 +222,9 @@ def _check_array(x, value_range, rank, role, name: str) -> None:
         if lo < low - tol or hi > high + tol:
             seen = f"{name} do not (they reached {lo:.4g} to {hi:.4g})"
             raise ValueError(_range_message(low, high, role, seen))
+        if low < 0 <= lo and x.ndim == 4:
+            seen = f"{name} never go below 0 (they reached {lo:.4g} to {hi:.4g})"
+            raise ValueError(_range_message(low, high, role, seen, _LOOK_LIKE_0_1))
 
 
 def _optimizers_of(model: keras.Model) -> list:
@@ -268,7 +288,7 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
         return variables
 
     def on_train_begin(self, logs=None) -> None:
-        self.stopped = None
+        self.stopped, self._saved = None, []
         for optimizer in _optimizers_of(self.model):
             if not optimizer.built:  # as BackupAndRestore does: its state exists from now on
                 optimizer.build(self.model.trainable_variables)
@@ -303,6 +323,11 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
         for variable, saved in zip(self._state(), self._saved, strict=True):
             variable.assign(saved)
 
+    @property
+    def began(self) -> bool:
+        """Whether an epoch of the current ``fit`` has begun (its start is kept)."""
+        return bool(self._saved)
+
     def where(self) -> str:
         """``"epoch E, step S"`` of the step now running (1-based)."""
         return f"epoch {self._epoch + 1}, step {self._step}"
@@ -316,6 +341,24 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
             f"model and its optimizer state are back as they were at the start of epoch "
             f"{self._epoch + 1}."
         )
+
+
+_MID_EPOCH_BACKUP = (
+    "BackupAndRestore(save_freq=<steps>) backs up in the middle of an epoch, and Keras resumes "
+    "such a backup from the first step of that epoch: the steps done in it before the backup "
+    "are trained twice. BackupAndRestore() (save_freq='epoch') resumes exactly."
+)
+
+
+def _back_up_epoch_start(backup: keras.callbacks.BackupAndRestore, model, epoch: int) -> None:
+    """Write ``backup``'s files anew: ``model`` as it is now, and ``epoch`` (0-based) as the
+    first epoch that a resumed run trains. For a run stopped by :class:`StopOnNonFiniteLoss`,
+    which put the model back at the start of ``epoch``: Keras's own backup at that epoch's end
+    recorded it as done (and deleted the files if the run counted as finished)."""
+    os.makedirs(backup.backup_dir, exist_ok=True)
+    model.save_weights(os.path.join(backup.backup_dir, "latest.weights.h5"), overwrite=True)
+    with open(os.path.join(backup.backup_dir, "training_metadata.json"), "w") as file:
+        json.dump({"epoch": epoch, "batch": 0}, file)
 
 
 class ComposedModel(keras.Model):
@@ -378,20 +421,36 @@ class ComposedModel(keras.Model):
             kwargs["validation_data"] = self._checked(
                 kwargs["validation_data"], "the validation examples"
             )
+        backups = [c for c in callbacks if isinstance(c, keras.callbacks.BackupAndRestore)]
+        if any(b.save_freq != "epoch" for b in backups):
+            warnings.warn(_MID_EPOCH_BACKUP, UserWarning, stacklevel=2)
+        stopper = stoppers[0]
         try:
-            return super().fit(callbacks=callbacks, **kwargs)
+            history = super().fit(callbacks=callbacks, **kwargs)
         except tf.errors.InvalidArgumentError as error:
             message = _graph_error(error)
             if message is None:
                 raise
-            stopper = stoppers[0]
-            if stopper._saved:  # an epoch had begun: undo its steps, as for a NaN loss
+            if stopper.began:  # an epoch had begun: undo its steps, as for a NaN loss
                 stopper.restore()
                 message += (
                     f" Training stopped at {stopper.where()}; the model and its optimizer "
                     f"state are back as they were at the start of that epoch."
                 )
             raise ValueError(message) from None
+        if stopper.stopped is not None:
+            for backup in backups:  # the rolled-back epoch is not done: a resumed run redoes it
+                _back_up_epoch_start(backup, self, stopper.stopped[0] - 1)
+        return history
+
+    def load_weights(self, filepath, *args, **kwargs) -> None:
+        """Keras's ``load_weights``, with the optimizers' state too: an optimizer that has
+        not taken a step yet is built first (Keras skips the saved moments of an unbuilt
+        one, and training would resume with fresh ones)."""
+        for optimizer in _optimizers_of(self):
+            if not optimizer.built:
+                optimizer.build(self.trainable_variables)
+        return super().load_weights(filepath, *args, **kwargs)
 
     def evaluate(self, *args, **kwargs):
         """Keras's ``evaluate``, with the examples checked as ``fit`` checks them."""

@@ -136,7 +136,9 @@ class VAE(VariationalCodes, GenerativeModel):
                 f"got {reconstruction!r}."
             )
         self.beta, self.reconstruction, self.seed = float(beta), reconstruction, seed
-        self.noise_seeds = keras.random.SeedGenerator(seed)
+        self.noise_seeds = keras.random.SeedGenerator(seed)  # training's noise
+        # evaluate's and validation's own noise: evaluating never moves training's stream
+        self.evaluation_seeds = keras.random.SeedGenerator(None if seed is None else seed + 1)
         self.trackers = {n: keras.metrics.Mean(name=n) for n in ("loss", "reconstruction", "kl")}
 
     def compile(self, optimizer: keras.optimizers.Optimizer | str = "adam", **kwargs) -> None:
@@ -177,10 +179,12 @@ class VAE(VariationalCodes, GenerativeModel):
         return self.decoder(mean, training=training)
 
     def negative_elbo(self, images, training: bool = False) -> dict[str, tf.Tensor]:
-        """``{"loss", "reconstruction", "kl"}``, batch means of the per-image terms."""
+        """``{"loss", "reconstruction", "kl"}``, batch means of the per-image terms; ``z`` is
+        drawn from training's noise stream when ``training``, else from evaluation's."""
         check_images(images, "images", self.image_shape)
         mean, log_var = split_posterior(self.encoder(images, training=training))
-        z = reparameterize(mean, log_var, self.noise_seeds)
+        seeds = self.noise_seeds if training else self.evaluation_seeds
+        z = reparameterize(mean, log_var, seeds)
         reconstructed = self.decoder(z, training=training)
         pixels = math.prod(self.image_shape)
         per_pixel = losses.RECONSTRUCTION_LOSSES[self.reconstruction](images, reconstructed)

@@ -38,6 +38,14 @@ from aegan_tf.models.vae import (
     split_posterior,
 )
 
+_NOISE_LAYERS = (
+    keras.layers.Dropout,
+    keras.layers.GaussianDropout,
+    keras.layers.GaussianNoise,
+    keras.layers.AlphaDropout,
+    keras.layers.SpatialDropout2D,
+)
+
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
 class VAEGAN(VariationalCodes, AdversarialModel):
@@ -102,6 +110,16 @@ class VAEGAN(VariationalCodes, AdversarialModel):
             [discriminator.get_layer(feature_layer).output, discriminator.outputs[0]],
             name="discriminator_features",
         )
+        # Dropout (or noise) before Dis_l makes the features of one image differ from pass to
+        # pass: L_llike then compares features computed without it (see feature_loss).
+        upto = discriminator.layers[: [layer.name for layer in discriminator.layers].index(
+            feature_layer
+        ) + 1]  # fmt: skip
+        self._noisy_features = any(
+            isinstance(layer, _NOISE_LAYERS)
+            and (getattr(layer, "rate", 0) > 0 or getattr(layer, "stddev", 0) > 0)
+            for layer in upto
+        )
         self.objective: AdversarialObjective | None = None  # set by compile
         self.noise_seeds = keras.random.SeedGenerator(seed)
         self.trackers = {
@@ -151,6 +169,16 @@ class VAEGAN(VariationalCodes, AdversarialModel):
     def metrics(self) -> list[keras.metrics.Metric]:
         return list(self.trackers.values())
 
+    def feature_loss(self, images, reconstructed) -> tf.Tensor:
+        """``L_llike``, the batch mean of ``1/2 ||Dis_l(x) - Dis_l(x̃)||²`` for ``images`` and
+        their ``reconstructed`` images ``(N, H, W, C)``, with the discriminator in inference
+        mode: with dropout before ``Dis_l``, two passes of the same image give different
+        features, and the loss would not be 0 for a perfect reconstruction. (Without such
+        dropout, training takes the features from the game's own pass: the same values.)"""
+        real_features, _ = self.features_and_logits(images, training=False)
+        fake_features, _ = self.features_and_logits(reconstructed, training=False)
+        return tf.reduce_mean(losses.feature_reconstruction_loss(real_features, fake_features))
+
     @checks_training_images("decoder")
     def train_step(self, data):
         images = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
@@ -174,9 +202,12 @@ class VAEGAN(VariationalCodes, AdversarialModel):
             real_features, real_logits = self.features_and_logits(images, training=True)
             fakes = tf.concat([reconstructed, sampled], axis=0)  # x̃ and x_p together
             fake_features, fake_logits = self.features_and_logits(fakes, training=True)
-            feature_loss = tf.reduce_mean(
-                losses.feature_reconstruction_loss(real_features, fake_features[:batch_size])
-            )
+            if self._noisy_features:
+                feature_loss = self.feature_loss(images, reconstructed)
+            else:  # the game's own pass gives the features
+                feature_loss = tf.reduce_mean(
+                    losses.feature_reconstruction_loss(real_features, fake_features[:batch_size])
+                )
             d_loss = self.objective.logits_loss(real_logits, fake_logits)
             d_loss += self.objective.penalty(
                 self.discriminator, images, fakes[:batch_size], self._penalty_epsilon(batch_size)
