@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
+
+RELIABLE_SAMPLES = 100
+"""Below this many samples in a set, FID, KID, precision and recall warn
+(``aegan_tf.metrics.SmallSampleWarning``), and ``aegan-tf evaluate`` refuses: their values are
+then dominated by the sample's own noise (FID also by its bias; it also needs more samples than
+feature dimensions). The book uses 2,000."""
 
 
 def _shape_of(x: Any) -> tuple:
@@ -99,3 +106,28 @@ def check_positive_int(value: Any, name: str) -> int:
     if value < 1:
         raise ValueError(f"{name} must be >= 1, got {value}.")
     return int(value)
+
+
+def check_number(value: Any, name: str, *, low: float | None = None, above: bool = False) -> float:
+    """Return ``value`` as a float if it is a finite real number (and ``>= low``, or ``> low``
+    with ``above``), else raise naming ``name``: NaN and infinity are refused (a NaN setting
+    passes every ``<``/``>`` test and silently turns a feature off)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} ({value!r}).")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}.")
+    if low is not None and (value <= low if above else value < low):
+        raise ValueError(f"{name} must be {'>' if above else '>='} {low:g}, got {value:g}.")
+    return value
+
+
+def check_finite(x: Any, name: str) -> np.ndarray:
+    """``x`` as a NumPy array once every value is finite; else a ``ValueError`` that counts the
+    NaN and infinite values and names ``name``."""
+    x = np.asarray(x)
+    if np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.complexfloating):
+        bad = x.size - int(np.isfinite(x).sum())
+        if bad:
+            raise ValueError(f"{name} hold {bad} non-finite values (NaN or infinity).")
+    return x

@@ -163,6 +163,14 @@ class SampleGrid(keras.callbacks.Callback):
         self.epochs_seen = 0  # across fit() calls, so a resumed run continues the numbering
 
     def on_train_begin(self, logs=None) -> None:
+        expected = getattr(self.model, "expected_examples", None)
+        drawn = expected()[0] if expected else None  # the range the model draws in, if known
+        if drawn is not None and tuple(map(float, self.value_range)) != drawn:
+            raise ValueError(
+                f"SampleGrid(value_range={self.value_range}) but {type(self.model).__name__} "
+                f"draws images in {drawn}: its frames would be clipped. Pass "
+                f"value_range={drawn}."
+            )
         if self.frames_dir is not None:
             self.frames_dir.mkdir(parents=True, exist_ok=True)
 

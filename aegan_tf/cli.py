@@ -22,6 +22,7 @@ import signal
 import sys
 import time
 import traceback
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,6 +80,12 @@ def _load_model(out: Path):
         raise CommandError(
             f"{out} holds a {run['model']} run with no finished epoch yet ({_MODEL} is "
             f"missing): resume it with `aegan-tf train {run['model']} --out {out} --resume`."
+        )
+    if not zipfile.is_zipfile(out / _MODEL):  # (Keras would say "File not found")
+        raise CommandError(
+            f"{out / _MODEL} is not a whole .keras file (a copy cut short, or a full disk?): "
+            f"train again, or resume from its backup with `aegan-tf train {run['model']} "
+            f"--out {out} --resume`."
         )
     return keras.models.load_model(out / _MODEL), run
 
@@ -304,12 +311,15 @@ def evaluate(args: argparse.Namespace) -> None:
         reconstructed = model.predict(test_images, verbose=0)
         report = {"test reconstruction MSE": float(np.mean((reconstructed - test_images) ** 2))}
     report = {"epochs": _epochs_done(out), "samples": args.n, **report}
-    _write_json(out / "evaluation.json", report)
+    path = out / "evaluation.json"
+    if path.exists() and json.loads(path.read_text()).get("samples", 0) > args.n:
+        path = out / f"evaluation_n{args.n}.json"  # (the larger evaluation stays)
+    _write_json(path, report)
     width = max(len(k) for k in report)
     for key, value in report.items():
         shown = f"{value:.4g}" if isinstance(value, float) else str(value)
         print(f"{key:<{width}}  {shown}")
-    print(f"(written to {out / 'evaluation.json'})")
+    print(f"(written to {path})")
 
 
 def _positive_int(text: str) -> int:
@@ -319,7 +329,21 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _at_least(minimum: int):
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"must be at least {minimum} (below that, FID, KID, precision and recall mean "
+                f"little), got {text}"
+            )
+        return value
+
+    return parse
+
+
 def parser() -> argparse.ArgumentParser:
+    from aegan_tf._validation import RELIABLE_SAMPLES
     from aegan_tf.config import POLICIES
 
     top = argparse.ArgumentParser(
@@ -363,7 +387,10 @@ def parser() -> argparse.ArgumentParser:
         "evaluate", help="FID, KID, precision, recall, classes, memorisation of a run"
     )
     e.add_argument("run_dir", metavar="DIR", help="a run directory of `aegan-tf train`")
-    e.add_argument("--n", type=_positive_int, default=2000, help="samples (default 2000)")
+    e.add_argument(
+        "--n", type=_at_least(RELIABLE_SAMPLES), default=2000,
+        help=f"samples (default 2000; at least {RELIABLE_SAMPLES})",
+    )  # fmt: skip
     e.add_argument("--seed", type=int, default=1)
     e.set_defaults(run=evaluate)
     return top

@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf import config
-from aegan_tf._validation import check_examples, check_positive_int
+from aegan_tf._validation import check_examples, check_number, check_positive_int
 
 DATASETS = ("mnist", "fashion_mnist")
 SPLITS = ("train", "test")
@@ -142,8 +142,8 @@ def ring_of_gaussians(
     """
     n = check_positive_int(n, "n")
     modes = check_positive_int(modes, "modes")
-    if radius <= 0 or std <= 0:
-        raise ValueError(f"radius and std must be > 0, got {radius} and {std}.")
+    radius = check_number(radius, "radius", low=0, above=True)
+    std = check_number(std, "std", low=0, above=True)
     angles = 2 * np.pi * np.arange(modes) / modes
     centers = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)  # (modes, 2)
     rng = np.random.default_rng(seed)

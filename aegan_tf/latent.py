@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from aegan_tf._validation import check_positive_int
+from aegan_tf._validation import check_finite, check_positive_int
 
 INTERPOLATIONS = ("linear", "slerp")
 
@@ -25,7 +25,8 @@ def interpolate(
     decode to atypical images; slerp keeps them typical. The first row is ``start`` and the
     last ``end``.
     """
-    start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
+    start = check_finite(start, "start").astype(np.float64)
+    end = check_finite(end, "end").astype(np.float64)
     if start.ndim != 1 or start.shape != end.shape:
         raise ValueError(
             f"start and end must be 1-D codes of the same length, got shapes {start.shape} "

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-from aegan_tf._validation import check_images, check_positive_int
+from aegan_tf._validation import check_finite, check_images, check_positive_int
 from aegan_tf.latent import interpolate
 
 
@@ -26,6 +26,23 @@ def _figure(figsize: tuple[float, float]) -> Figure:
 
 def _to_numpy(x: Any) -> np.ndarray:
     return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+
+
+def _check_drawable(images: np.ndarray, value_range: tuple[float, float], name: str) -> None:
+    """Refuse images that would draw blank or all white: non-finite values, or values far
+    outside ``value_range`` (0-255 pixels under ``(0, 1)``). A little outside (noisy inputs)
+    is drawn clipped."""
+    check_finite(images, name)
+    low, high = value_range
+    if not high > low:
+        raise ValueError(f"value_range must be (low, high) with low < high, got {value_range}.")
+    lo, hi = float(np.min(images)), float(np.max(images))
+    if hi > high + 10 * (high - low) or lo < low - 10 * (high - low):
+        raise ValueError(
+            f"{name} reach {lo:.4g} to {hi:.4g}, far outside value_range={value_range}: they "
+            f"would draw as one flat colour. Pass the range they are in (for 0-255 pixels, "
+            f"aegan_tf.data.scale_images first)."
+        )
 
 
 def _show(ax, image: np.ndarray, value_range: tuple[float, float]) -> None:
@@ -49,6 +66,7 @@ def image_grid(
     """All of ``images`` ``(N, H, W, C)`` in a grid of ``ncols`` columns."""
     images = _to_numpy(images)
     check_images(images)
+    _check_drawable(images, value_range, "images")
     ncols = min(check_positive_int(ncols, "ncols"), len(images))
     nrows = -(-len(images) // ncols)
     fig = _figure((cell_size * ncols, cell_size * nrows + (0.4 if title else 0)))
@@ -80,6 +98,7 @@ def image_rows(
     arrays = {label: _to_numpy(x) for label, x in rows.items()}
     for label, x in arrays.items():
         check_images(x, f"rows[{label!r}]")
+        _check_drawable(x, value_range, f"rows[{label!r}]")
     n = min([check_positive_int(n, "n")] + [len(x) for x in arrays.values()])
     fig = _figure((cell_size * n + 1.2, cell_size * len(arrays)))
     axes = fig.subplots(len(arrays), n, squeeze=False)
@@ -129,6 +148,7 @@ def latent_manifold(
     grid = np.array([[x, y] for y in ys for x in xs], np.float32)  # (n*n, 2), row by row
     images = _to_numpy(decoder(grid))
     check_images(images, "decoder output")
+    _check_drawable(images, value_range, "decoder output")
     h, w, c = images.shape[1:]
     canvas = images.reshape(n, n, h, w, c).transpose(0, 2, 1, 3, 4).reshape(n * h, n * w, c)
     fig = _figure((6, 6))

@@ -1,21 +1,31 @@
 """Bad input is refused with a message naming what was expected and what came (issue 11):
 metrics, the data helpers and ``fit`` never turn a mistake into a plausible number."""
 
+import warnings
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from aegan_tf import data, losses
+from aegan_tf import data, latent, losses, metrics, viz
+from aegan_tf.callbacks import SampleGrid
 from aegan_tf.metrics import class_report, fid, kid, precision_recall
 from aegan_tf.models import (
     GAN,
+    VAE,
     Autoencoder,
+    DecodedGaussianMixture,
+    LatentGAN,
+    build_conv_decoder,
     build_dcgan_discriminator,
     build_dcgan_generator,
     build_dense_decoder,
     build_dense_encoder,
+    build_mlp_discriminator,
+    build_mlp_generator,
 )
+from aegan_tf.models.autoencoder import encode_checked
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +140,101 @@ def test_an_autoencoders_range_applies_to_its_targets(unit_digits):
         ae.evaluate(noisy, clean * 255, verbose=0)
     with pytest.raises(ValueError, match=r"in \[0, 1\].*The batch reached 0 to 255"):
         ae.evaluate(tf.data.Dataset.from_tensor_slices((noisy, clean * 255)).batch(16), verbose=0)
+
+
+def test_nan_and_infinite_settings_are_refused():
+    with pytest.raises(ValueError, match="std must be a finite number, got nan"):
+        data.ring_of_gaussians(100, std=float("nan"))
+    with pytest.raises(ValueError, match="radius must be > 0, got -1"):
+        data.ring_of_gaussians(100, radius=-1.0)
+    encoder, decoder = build_dense_encoder(4), build_dense_decoder(4)
+    with pytest.raises(ValueError, match="noise_stddev must be a finite number, got nan"):
+        Autoencoder(encoder, decoder, noise_stddev=float("nan"))  # (denoising silently off)
+    with pytest.raises(ValueError, match="beta must be a finite number, got inf"):
+        VAE(build_dense_encoder(8), build_dense_decoder(4), beta=float("inf"))
+
+
+def test_nan_codes_statistics_and_queries_are_refused(unit_digits):
+    code = np.array([0.5, np.nan, 1.0])
+    with pytest.raises(ValueError, match="start hold 1 non-finite values"):
+        latent.interpolate(code, np.ones(3))
+    mu, sigma = np.zeros(3), np.eye(3)
+    with pytest.raises(ValueError, match="sigma2 hold 3 non-finite values"):
+        metrics.frechet_distance(mu, sigma, mu, np.where(np.eye(3) > 0, np.nan, 0.0))
+    with pytest.raises(ValueError, match=r"two means \(D,\) and two covariances \(D, D\)"):
+        metrics.frechet_distance(mu, sigma, np.zeros(4), np.eye(4))
+    queries = unit_digits[:3].copy()
+    queries[1, 0, 0, 0] = np.nan  # argmin over NaN distances would say "index 0"
+    with pytest.raises(ValueError, match="queries hold 1 non-finite values"):
+        metrics.nearest_neighbours(queries, unit_digits[3:])
+    with pytest.raises(ValueError, match="references is empty"):
+        metrics.nearest_neighbours(unit_digits[:3], unit_digits[:0])
+
+
+def test_metrics_of_too_few_samples_warn(unit_digits):
+    features = np.random.default_rng(0).normal(size=(300, 8))
+    with pytest.warns(metrics.SmallSampleWarning, match="FID of 2 fake samples means little"):
+        fid(features, features[:2])
+    with pytest.warns(metrics.SmallSampleWarning, match="KID of 3 real and 3 fake samples"):
+        kid(features[:3], features[3:6])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", metrics.SmallSampleWarning)
+        fid(features[:150], features[150:])  # enough: no warning
+    with pytest.warns(metrics.SmallSampleWarning) as caught:
+        metrics.sample_report(unit_digits[:10], unit_digits, (0.0, 1.0), nearest_samples=10)
+    assert len(caught) == 1 and "A sample report of 10 generated samples" in str(caught[0].message)
+
+
+def test_pictures_that_would_draw_blank_are_refused(unit_digits):
+    with pytest.raises(ValueError, match=r"reach 0 to 255, far outside value_range=\(0.0, 1.0\)"):
+        viz.image_grid(unit_digits[:4] * 255)
+    nan = unit_digits[:4].copy()
+    nan[2] = np.nan
+    with pytest.raises(ValueError, match="hold 784 non-finite values"):
+        viz.image_rows({"samples": nan})
+    noisy = unit_digits[:4] + np.random.default_rng(0).normal(0, 0.5, (4, 28, 28, 1))
+    viz.image_rows({"noisy input": noisy.astype(np.float32)})  # a little outside: clipped
+
+
+def test_a_sample_grid_in_the_wrong_range_is_refused(unit_digits):
+    keras.utils.set_random_seed(0)
+    gan = GAN(
+        build_dcgan_generator(8, filters=(8, 8, 4)), build_dcgan_discriminator(filters=(4, 8))
+    )
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    with pytest.raises(ValueError, match=r"draws images in \(-1.0, 1.0\).*value_range=\(-1.0"):
+        gan.fit(
+            unit_digits[:32] * 2 - 1,
+            batch_size=16,
+            epochs=1,
+            verbose=0,
+            callbacks=[SampleGrid(n=4, value_range=(0.0, 1.0))],
+        )
+
+
+def test_a_bernoulli_likelihood_needs_a_sigmoid_decoder():
+    tanh_decoder = build_conv_decoder(4, output_activation="tanh")
+    with pytest.raises(ValueError, match=r"reconstruction='bce' is a Bernoulli likelihood.*-1"):
+        VAE(build_dense_encoder(8), tanh_decoder)
+    VAE(build_dense_encoder(8), tanh_decoder, reconstruction="mse")  # the right loss
+
+
+def test_the_cause_is_named_before_the_autoencoder_is_called_untrained(autoencoder, unit_digits):
+    with pytest.raises(ValueError, match=r"in \[0, 1\].*they reached -1 to 1"):
+        DecodedGaussianMixture.from_autoencoder(autoencoder).adapt(unit_digits * 2 - 1, check=False)
+    bad = unit_digits.copy()
+    bad[5] = np.nan
+    with pytest.raises(ValueError, match=r"NaN or infinity in 1 of 200 examples"):
+        encode_checked(autoencoder.encoder, autoencoder.decoder, bad)  # not "not trained"
+
+
+def test_a_latent_gan_refuses_codes_in_other_units(autoencoder, unit_digits):
+    gan = LatentGAN.from_autoencoder(
+        autoencoder, build_mlp_generator(3, 4, (16,)), build_mlp_discriminator(4, (16,)), seed=0
+    )
+    gan.adapt(unit_digits)
+    gan.compile(keras.optimizers.Adam(), keras.optimizers.Adam())
+    codes = gan.encode(unit_digits)
+    with pytest.raises(ValueError, match="codes do not look like encode"):
+        gan.fit(codes * 100, batch_size=50, epochs=1, verbose=0)
+    gan.fit(codes, batch_size=50, epochs=1, verbose=0)  # the encoder's own units

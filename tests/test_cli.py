@@ -140,6 +140,12 @@ def test_mistakes_get_a_clear_message_and_lose_nothing(tmp_path, capsys):
     )
     assert (run / "model.keras").read_bytes() == before  # none of these touched the run
 
+    with pytest.raises(SystemExit):  # below 100 samples the metrics mean little
+        main(["evaluate", str(run), "--n", "10"])
+    assert "--n: must be at least 100" in capsys.readouterr().err
+    (run / "model.keras").write_bytes(before[: len(before) // 2])  # a copy cut short
+    assert "is not a whole .keras file" in error("sample", run)
+
     (run / "model.keras").unlink()  # a run stopped before its first epoch ended
     assert "no finished epoch yet" in error("sample", run)
 

@@ -144,7 +144,7 @@ def test_ring_of_gaussians_geometry_and_determinism():
     nearest = np.linalg.norm(points[:, None] - centers[None], axis=-1).min(axis=1)
     assert nearest.mean() == pytest.approx(0.05 * np.sqrt(np.pi / 2), rel=0.05)  # Rayleigh mean
     np.testing.assert_array_equal(points, data.ring_of_gaussians(5000, seed=3)[0])
-    with pytest.raises(ValueError, match="radius and std"):
+    with pytest.raises(ValueError, match="std must be > 0, got 0"):
         data.ring_of_gaussians(10, std=0.0)
 
 

@@ -13,7 +13,15 @@
 
 from aegan_tf.metrics.classifier import ClassReport, class_report
 from aegan_tf.metrics.coverage import ModeCoverage, mode_coverage
-from aegan_tf.metrics.distances import as_features, fid, frechet_distance, kid, precision_recall
+from aegan_tf.metrics.distances import (
+    RELIABLE_SAMPLES,
+    SmallSampleWarning,
+    as_features,
+    fid,
+    frechet_distance,
+    kid,
+    precision_recall,
+)
 from aegan_tf.metrics.features import (
     FeatureNetworkUnavailableError,
     class_probabilities,
@@ -26,9 +34,11 @@ from aegan_tf.metrics.report import sample_report
 from aegan_tf.metrics.sharpness import sharpness
 
 __all__ = [
+    "RELIABLE_SAMPLES",
     "ClassReport",
     "FeatureNetworkUnavailableError",
     "ModeCoverage",
+    "SmallSampleWarning",
     "as_features",
     "class_probabilities",
     "class_report",

@@ -7,16 +7,36 @@ computed (faster when one real set is compared with many generated ones).
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import numpy as np
 
-from aegan_tf._validation import check_positive_int
+from aegan_tf._validation import RELIABLE_SAMPLES, check_finite, check_positive_int
 from aegan_tf.metrics.features import FEATURE_DIM, extract_features
 from aegan_tf.metrics.nearest import pairwise_distances
 
 Network = Literal["mnist", "inception"]
 FEATURE_WIDTHS = {"mnist": FEATURE_DIM, "inception": 2048}  # D of each network's features
+
+
+class SmallSampleWarning(UserWarning):
+    """A metric computed on too few samples to mean much; the message says how many."""
+
+
+def warn_if_few(metric: str, sizes: dict[str, int], needed: int) -> None:
+    """Warn (:class:`SmallSampleWarning`) if a set of ``sizes`` (name -> count) has fewer
+    than ``needed`` samples."""
+    few = {name: n for name, n in sizes.items() if n < needed}
+    if few:
+        counts = " and ".join(f"{n} {name}" for name, n in few.items())
+        warnings.warn(
+            f"{metric} of {counts} samples means little: below {needed} samples a set's own "
+            f"noise dominates it. Compare values only at equal, larger sizes (the book uses "
+            f"2,000).",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
 
 
 def as_features(
@@ -75,6 +95,14 @@ def frechet_distance(
     failures of a general matrix square root on near-singular covariances (a set of fewer
     samples than dimensions, or duplicated samples).
     """
+    mu1, mu2 = check_finite(mu1, "mu1"), check_finite(mu2, "mu2")
+    sigma1, sigma2 = check_finite(sigma1, "sigma1"), check_finite(sigma2, "sigma2")
+    d = mu1.shape[0] if mu1.ndim == 1 else None
+    if d is None or mu2.shape != (d,) or sigma1.shape != (d, d) or sigma2.shape != (d, d):
+        raise ValueError(
+            f"expected two means (D,) and two covariances (D, D) of one D, got means "
+            f"{mu1.shape} and {mu2.shape}, covariances {sigma1.shape} and {sigma2.shape}."
+        )
     root1 = _sqrt_psd(sigma1)
     middle = root1 @ sigma2 @ root1
     trace_covmean = np.sum(np.sqrt(np.clip(np.linalg.eigvalsh((middle + middle.T) / 2), 0, None)))
@@ -96,6 +124,9 @@ def fid(
     values only at the same set sizes.
     """
     real, fake = _pair(real, fake, value_range, network, min_samples=2)
+    warn_if_few(
+        "FID", {"real": len(real), "fake": len(fake)}, max(RELIABLE_SAMPLES, real.shape[1] + 1)
+    )
     return frechet_distance(
         real.mean(axis=0), np.cov(real, rowvar=False), fake.mean(axis=0), np.cov(fake, rowvar=False)
     )
@@ -131,6 +162,7 @@ def kid(
     same distribution.
     """
     real, fake = _pair(real, fake, value_range, network, min_samples=2)
+    warn_if_few("KID", {"real": len(real), "fake": len(fake)}, RELIABLE_SAMPLES)
     subsets = check_positive_int(subsets, "subsets")
     if check_positive_int(subset_size, "subset_size") < 2:
         raise ValueError(
@@ -183,6 +215,7 @@ def precision_recall(
     """
     k = check_positive_int(k, "k")
     real, fake = _pair(real, fake, value_range, network, min_samples=k + 1)
+    warn_if_few("Precision and recall", {"real": len(real), "fake": len(fake)}, RELIABLE_SAMPLES)
     precision = _inside_any_ball(fake, real, _kth_neighbour_radii(real, k)).mean()
     recall = _inside_any_ball(real, fake, _kth_neighbour_radii(fake, k)).mean()
     return float(precision), float(recall)

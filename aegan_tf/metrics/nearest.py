@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aegan_tf._validation import check_examples, check_positive_int
+from aegan_tf._validation import check_examples, check_finite, check_positive_int
 
 
 def pairwise_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -32,6 +32,10 @@ def nearest_neighbours(
             f"{queries.shape[1:]} and {references.shape[1:]}."
         )
     batch_size = check_positive_int(batch_size, "batch_size")
+    for name, x in (("queries", queries), ("references", references)):
+        if len(x) == 0:
+            raise ValueError(f"{name} is empty: give at least one example.")
+        check_finite(x, name)  # (a NaN query has no nearest reference: argmin would say 0)
     refs = references.reshape(len(references), -1)  # (M, D)
     distances, indices = [], []
     for start in range(0, len(queries), batch_size):

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from aegan_tf.metrics.classifier import class_report
-from aegan_tf.metrics.distances import fid, kid, precision_recall
+from aegan_tf.metrics.distances import (
+    RELIABLE_SAMPLES,
+    SmallSampleWarning,
+    fid,
+    kid,
+    precision_recall,
+    warn_if_few,
+)
 from aegan_tf.metrics.features import _to_unit_range, extract_features
 from aegan_tf.metrics.nearest import nearest_neighbours
 
@@ -29,18 +38,21 @@ def sample_report(
     if train_features is None:
         train_features = extract_features(train_images, value_range)
     features = extract_features(images, value_range)
-    precision, recall = precision_recall(train_features, features)
-    report = class_report(images, value_range)
-    distances, _ = nearest_neighbours(
-        _to_unit_range(images[:nearest_samples], value_range),
-        _to_unit_range(train_images, value_range),
-    )
-    return {
-        "FID": fid(train_features, features),
-        "KID x 1000": 1000 * kid(train_features, features)[0],
-        "precision": precision,
-        "recall": recall,
-        "classes": report.classes_covered,
-        "classifier score": report.classifier_score,
-        "nearest train image": float(np.median(distances)),
-    }
+    warn_if_few("A sample report", {"generated": len(features)}, RELIABLE_SAMPLES)  # (once)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        precision, recall = precision_recall(train_features, features)
+        report = class_report(images, value_range)
+        distances, _ = nearest_neighbours(
+            _to_unit_range(images[:nearest_samples], value_range),
+            _to_unit_range(train_images, value_range),
+        )
+        return {
+            "FID": fid(train_features, features),
+            "KID x 1000": 1000 * kid(train_features, features)[0],
+            "precision": precision,
+            "recall": recall,
+            "classes": report.classes_covered,
+            "classifier score": report.classifier_score,
+            "nearest train image": float(np.median(distances)),
+        }

@@ -28,17 +28,13 @@ from aegan_tf.models.adversarial import (
     check_one_logit,
 )
 from aegan_tf.models.autoencoder import check_encoder_decoder
-from aegan_tf.models.composed import Encoding, checks_training_images, map_batches
+from aegan_tf.models.composed import (
+    Encoding,
+    check_reconstruction,
+    checks_training_images,
+    map_batches,
+)
 from aegan_tf.priors import GaussianMixturePrior, GaussianPrior
-
-
-def check_reconstruction(name: str) -> str:
-    """``name`` if it is one of :data:`aegan_tf.losses.RECONSTRUCTION_LOSSES`."""
-    if name not in losses.RECONSTRUCTION_LOSSES:
-        raise ValueError(
-            f"reconstruction must be one of {tuple(losses.RECONSTRUCTION_LOSSES)}, got {name!r}."
-        )
-    return name
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
@@ -160,7 +156,7 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
             **kwargs: ``run_eagerly``, ``jit_compile`` or ``steps_per_execution``.
         """
         objective = adversarial_objective(loss, gp_weight, r1_weight, label_smoothing)
-        self.reconstruction = check_reconstruction(reconstruction)
+        self.reconstruction = check_reconstruction(reconstruction, self.decoder)
         self._compile_game(
             {"ae_optimizer": ae_optimizer, "d_optimizer": d_optimizer, "g_optimizer": g_optimizer},
             objective,

@@ -6,9 +6,10 @@ import keras
 import numpy as np
 from keras import layers
 
-from aegan_tf._validation import check_images
+from aegan_tf._validation import check_images, check_number
 from aegan_tf.models.composed import (
     ComposedModel,
+    check_in_output_range,
     checks_training_images,
     map_batches,
 )
@@ -40,6 +41,7 @@ def encode_checked(
     errors, ``{"reconstruction_mse": ..., "mean_image_mse": ...}``.
     """
     images = np.asarray(images, np.float32)
+    check_in_output_range(images, decoder, "decoder")  # (NaN or a wrong range: say so first)
     codes = map_batches(encoder, images, batch_size)
     reconstructions = map_batches(decoder, codes, batch_size)
     errors = {
@@ -85,14 +87,12 @@ class Autoencoder(ComposedModel):
         super().__init__(**kwargs)
         self._set_networks(encoder=encoder, decoder=decoder)
         image_shape, code_shape = check_encoder_decoder(encoder, decoder)
-        if isinstance(noise_stddev, bool) or not isinstance(noise_stddev, (int, float)):
-            raise TypeError(f"noise_stddev must be a number, got {noise_stddev!r}.")
-        if noise_stddev < 0:
-            raise ValueError(f"noise_stddev must be >= 0, got {noise_stddev}.")
-        self.noise_stddev = float(noise_stddev)
+        self.noise_stddev = check_number(noise_stddev, "noise_stddev", low=0)
         self.image_shape = image_shape
         self.latent_dim = code_shape[-1]
-        self.input_noise = layers.GaussianNoise(self.noise_stddev) if noise_stddev > 0 else None
+        self.input_noise = (
+            layers.GaussianNoise(self.noise_stddev) if self.noise_stddev > 0 else None
+        )
 
     def call(self, x, training: bool = False):
         """Reconstruct ``x``: ``(N, H, W, C)`` -> ``(N, H, W, C)``; noise only if training."""

@@ -78,6 +78,27 @@ def _in_output_range(images, network: keras.Model, role: str):
         return tf.identity(images)
 
 
+def check_reconstruction(name: str, decoder: keras.Model) -> str:
+    """``name`` if it is one of :data:`aegan_tf.losses.RECONSTRUCTION_LOSSES` that fits
+    ``decoder``: ``"bce"``, a Bernoulli likelihood, needs pixels and outputs in ``[0, 1]``
+    (with a ``tanh`` decoder its loss goes negative without bound)."""
+    from aegan_tf.losses import RECONSTRUCTION_LOSSES
+
+    if name not in RECONSTRUCTION_LOSSES:
+        raise ValueError(
+            f"reconstruction must be one of {tuple(RECONSTRUCTION_LOSSES)}, got {name!r}."
+        )
+    value_range = output_range(decoder)
+    if name == "bce" and value_range != (0.0, 1.0):
+        outputs = "any value" if value_range is None else f"values in {list(value_range)}"
+        raise ValueError(
+            f"reconstruction='bce' is a Bernoulli likelihood of pixels in [0, 1], but the "
+            f"decoder outputs {outputs}: end it in a sigmoid (images in [0, 1]), or use "
+            f"reconstruction='mse'."
+        )
+    return name
+
+
 def checks_training_images(role: str):
     """Decorate a ``train_step`` so that the batch's images (the batch, or its first item)
     are checked against the output range of the network named ``role`` (``"generator"``,
@@ -177,8 +198,9 @@ def _checked_batch(
                     (_range_message(low, high, role, guess=_LOOK_LIKE_0_1),
                      tf.reduce_min(values), tf.reduce_max(values)),
                 )  # fmt: skip
-                below = tf.reduce_min(tf.where(finite, values, low)) < 0
-                checks.append(tf.debugging.Assert(below, [seen]))
+                lowest = tf.reduce_min(tf.where(finite, values, low))
+                flat = tf.reduce_max(tf.where(finite, values, low)) <= lowest
+                checks.append(tf.debugging.Assert(tf.logical_or(lowest < 0, flat), [seen]))
         with tf.control_dependencies(checks):
             return tf.nest.map_structure(tf.identity, data)
 
@@ -222,9 +244,17 @@ def _check_array(x, value_range, rank, role, name: str) -> None:
         if lo < low - tol or hi > high + tol:
             seen = f"{name} do not (they reached {lo:.4g} to {hi:.4g})"
             raise ValueError(_range_message(low, high, role, seen))
-        if low < 0 <= lo and x.ndim == 4:
+        if low < 0 <= lo < hi and x.ndim == 4:  # (all zeros: a placeholder, not a mistake)
             seen = f"{name} never go below 0 (they reached {lo:.4g} to {hi:.4g})"
             raise ValueError(_range_message(low, high, role, seen, _LOOK_LIKE_0_1))
+
+
+def check_in_output_range(images, network: keras.Model, role: str, name: str = "the images"):
+    """Raise a ``ValueError`` unless ``images`` (an array) are finite and inside the output
+    range of ``network`` (the model's ``role``, which must reproduce them): the message names
+    the cause (NaN, 0-255 pixels, the other range), where a later check could only say that
+    the results are bad."""
+    _check_array(images, output_range(network), 4, role, name)
 
 
 def _optimizers_of(model: keras.Model) -> list:

@@ -12,7 +12,7 @@ import tensorflow as tf
 from aegan_tf._validation import check_images, check_positive_int
 from aegan_tf.density import GaussianMixture, fit_gaussian_mixture
 from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder, encode_checked
-from aegan_tf.models.composed import Encoding, GenerativeModel
+from aegan_tf.models.composed import Encoding, GenerativeModel, check_in_output_range
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
@@ -99,6 +99,7 @@ class DecodedGaussianMixture(Encoding, GenerativeModel):
         still in training, as a curve of quality against time does.
         """
         check_images(images, "images", self.image_shape)
+        check_in_output_range(images, self.decoder, "decoder")  # (also with check=False)
         if check:
             codes, errors = encode_checked(self.encoder, self.decoder, images, batch_size)
         else:

@@ -119,7 +119,24 @@ class LatentGAN(Encoding, GAN):
                 "Call latent_gan.adapt(train_images) before fit: the GAN trains on codes "
                 "standardised by the training codes' mean and standard deviation."
             )
+        x = args[0] if args else kwargs.get("x")
+        codes = isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[1] == self.code_dim
+        if codes and len(x) and np.isfinite(x).all():  # (other shapes: the step says)
+            self._check_codes(x)
         return super().fit(*args, **kwargs)
+
+    def _check_codes(self, codes: np.ndarray) -> None:
+        """Codes given to ``fit`` must be in the encoder's units, as :meth:`encode` gives
+        them: once standardised by :meth:`adapt`'s statistics, about 0 and 1."""
+        standard = keras.ops.convert_to_numpy(self.standardize(codes))
+        mean, std = float(np.abs(standard.mean(axis=0)).max()), float(standard.std())
+        if mean > 5 or not 0.05 < std < 20:
+            raise ValueError(
+                f"fit's codes do not look like encode(images) of this autoencoder: "
+                f"standardised by adapt's statistics, their largest mean is {mean:.3g} and "
+                f"their standard deviation {std:.3g} (codes in the encoder's units give about "
+                f"0 and 1). Pass latent_gan.encode(images), unscaled, or the images."
+            )
 
     def expected_examples(self) -> tuple[tuple[float, float] | None, int | None, str | None]:
         """Images in the decoder's output range (the range the autoencoder was trained on);

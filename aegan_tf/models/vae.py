@@ -19,11 +19,12 @@ import numpy as np
 import tensorflow as tf
 
 from aegan_tf import losses
-from aegan_tf._validation import check_images
+from aegan_tf._validation import check_images, check_number
 from aegan_tf.distribute import rows_for_this_replica, share_of_global_loss
 from aegan_tf.models.composed import (
     Encoding,
     GenerativeModel,
+    check_reconstruction,
     checks_training_images,
 )
 
@@ -128,14 +129,9 @@ class VAE(VariationalCodes, GenerativeModel):
         super().__init__(**kwargs)
         self._set_networks(encoder=encoder, decoder=decoder)
         self.image_shape, self.latent_dim = check_vae_networks(encoder, decoder)
-        if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not beta >= 0:
-            raise ValueError(f"beta must be a number >= 0, got {beta!r}.")
-        if reconstruction not in losses.RECONSTRUCTION_LOSSES:
-            raise ValueError(
-                f"reconstruction must be one of {tuple(losses.RECONSTRUCTION_LOSSES)}, "
-                f"got {reconstruction!r}."
-            )
-        self.beta, self.reconstruction, self.seed = float(beta), reconstruction, seed
+        self.beta = check_number(beta, "beta", low=0)
+        self.reconstruction = check_reconstruction(reconstruction, decoder)
+        self.seed = seed
         self.noise_seeds = keras.random.SeedGenerator(seed)  # training's noise
         # evaluate's and validation's own noise: evaluating never moves training's stream
         self.evaluation_seeds = keras.random.SeedGenerator(None if seed is None else seed + 1)
