@@ -53,6 +53,12 @@ def check_images(
             f"{name} must be floating point (float32), got dtype {dtype}; "
             "scale integer pixels with aegan_tf.data.scale_images."
         )
+    _check_not_empty(shape, name)
+
+
+def _check_not_empty(shape: tuple, name: str) -> None:
+    if shape[0] == 0:  # (None, a symbolic batch, passes)
+        raise ValueError(f"{name} is empty: shape {shape} holds no example.")
 
 
 def check_examples(x: Any, name: str = "examples") -> None:
@@ -66,6 +72,7 @@ def check_examples(x: Any, name: str = "examples") -> None:
     dtype = _dtype_name(x)
     if "float" not in dtype:
         raise TypeError(f"{name} must be floating point (float32), got dtype {dtype}.")
+    _check_not_empty(shape, name)
 
 
 def check_value_range(

@@ -238,3 +238,20 @@ def test_a_latent_gan_refuses_codes_in_other_units(autoencoder, unit_digits):
     with pytest.raises(ValueError, match="codes do not look like encode"):
         gan.fit(codes * 100, batch_size=50, epochs=1, verbose=0)
     gan.fit(codes, batch_size=50, epochs=1, verbose=0)  # the encoder's own units
+
+
+def test_empty_inputs_are_named_not_failed_deep_inside_numpy():
+    empty = np.zeros((0, 28, 28, 1), np.float32)
+    for call in (
+        lambda: viz.image_grid(empty),
+        lambda: metrics.class_report(empty, (0.0, 1.0)),
+        lambda: metrics.sharpness(empty),
+        lambda: data.make_dataset(empty),
+    ):
+        with pytest.raises(ValueError, match=r"is empty: shape \(0, 28, 28, 1\) holds no example"):
+            call()
+    _, centers = data.ring_of_gaussians(10)
+    with pytest.raises(ValueError, match="samples hold 1 non-finite values"):
+        metrics.mode_coverage(np.array([[np.nan, 0.0], [2.0, 0.0]]), centers, 0.05)
+    with pytest.raises(ValueError, match="std must be a finite number, got nan"):
+        metrics.mode_coverage(centers, centers, float("nan"))

@@ -24,7 +24,7 @@ def test_bad_arguments():
     _, centers = ring_of_gaussians(10)
     with pytest.raises(ValueError, match="must share D"):
         mode_coverage(np.zeros((5, 3)), centers, std=0.05)
-    with pytest.raises(ValueError, match="std > 0"):
+    with pytest.raises(ValueError, match="std must be > 0, got 0"):
         mode_coverage(np.zeros((5, 2)), centers, std=0.0)
     with pytest.raises(ValueError, match="empty"):
         mode_coverage(np.zeros((0, 2)), centers, std=0.1)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aegan_tf._validation import check_finite, check_number
+
 
 @dataclass(frozen=True)
 class ModeCoverage:
@@ -41,10 +43,11 @@ def mode_coverage(
         )
     if len(samples) == 0:
         raise ValueError("samples is empty.")
-    if std <= 0 or n_std <= 0 or not 0 < min_share <= 1:
-        raise ValueError(
-            f"need std > 0, n_std > 0 and 0 < min_share <= 1, got {std}, {n_std}, {min_share}."
-        )
+    check_finite(samples, "samples")  # (a NaN sample is near no centre: coverage would drop)
+    std = check_number(std, "std", low=0, above=True)
+    n_std = check_number(n_std, "n_std", low=0, above=True)
+    if not 0 < check_number(min_share, "min_share") <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share}.")
     distances = np.linalg.norm(samples[:, None, :] - centers[None, :, :], axis=-1)  # (N, modes)
     nearest = distances.argmin(axis=1)
     near = distances.min(axis=1) <= n_std * std
