@@ -92,6 +92,41 @@ def test_a_nan_image_is_refused_before_it_reaches_a_weight(
     assert _all_finite(_state(model)) and not checkpoint.exists()
 
 
+class _Batches(keras.utils.PyDataset):
+    def __init__(self, images):
+        super().__init__()
+        self.images = images
+
+    def __len__(self):
+        return len(self.images) // BATCH
+
+    def __getitem__(self, index):
+        return self.images[index * BATCH : (index + 1) * BATCH]
+
+
+@pytest.mark.parametrize("jit", JIT)
+@pytest.mark.parametrize("name", ["vae", "gan"])
+def test_a_generator_or_py_dataset_is_checked_as_it_is_read(name, jit, digits, autoencoder):
+    # Keras reads both in tf.data, outside the step: checked there, the check survives XLA.
+    model = _built(build_small_model(name, autoencoder, digits, jit_compile=jit))
+    at_start = _state(model)
+    bad = digits.copy()
+    bad[2 * BATCH + 5] = np.nan
+    batches = ((bad[i : i + BATCH],) for i in range(0, len(bad), BATCH))
+    # (Keras reads ahead of the step it trains: the message names the batch, and the step)
+    nan = r"examples of a batch \({}\) hold NaN or infinity in 1 of 16.* stopped at epoch 1"
+    with pytest.raises(ValueError, match=nan.format("batch 3 read from the generator")):
+        model.fit(batches, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=nan.format("index 2 of the PyDataset")):
+        model.fit(_Batches(bad), epochs=1, verbose=0)
+    for before, now in zip(at_start, _state(model), strict=True):
+        np.testing.assert_array_equal(now, before)
+    if name == "vae":  # (the small GAN's linear generator has no range)
+        with pytest.raises(ValueError, match=r"must lie in \[0, 1\].*reached 0 to 255"):
+            model.fit(_Batches(digits * 255), epochs=1, verbose=0)
+    assert model.fit(_Batches(digits), epochs=1, verbose=0).epoch == [0]
+
+
 class _PoisonMoment(keras.callbacks.Callback):
     """Before step 3 of epoch ``epoch`` (1-based), sets a moment of the model's first optimizer
     to NaN: that step's losses are computed before its update, so only its weights show the

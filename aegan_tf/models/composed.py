@@ -125,14 +125,17 @@ def checks_training_images(role: str):
 
 
 _BAD_BATCH = "the examples of a batch"  # (no quote: TensorFlow escapes it in messages)
+_BAD_TARGETS = _BAD_BATCH.replace("examples", "targets")
 
 
 def _graph_error(error: tf.errors.InvalidArgumentError) -> str | None:
     """The message of a failed input check (:func:`checks_training_images`, or the check
     ``fit`` adds to a dataset), with the value seen, out of TensorFlow's graph error; ``None``
     for any other error."""
-    for start in (_RANGE_ERROR, _BAD_BATCH):
-        found = re.search(
+    for start in (_RANGE_ERROR, _BAD_BATCH, _BAD_TARGETS):
+        found = re.search(  # raised on the host while tf.data read a generator or PyDataset
+            r"ValueError: (" + re.escape(start) + r"[^\n]*)\n", error.message
+        ) or re.search(  # a tf.debugging assert, in the step or the pipeline
             r"(" + re.escape(start) + r".*?)\](?: \[Condition|\s*\n|\s*$)", error.message
         )
         if found is not None:
@@ -391,6 +394,36 @@ def _back_up_epoch_start(backup: keras.callbacks.BackupAndRestore, model, epoch:
         json.dump({"epoch": epoch, "batch": 0}, file)
 
 
+class _CheckedPyDataset(keras.utils.PyDataset):
+    """``inner``, a ``PyDataset``, with each batch passed through ``check`` (the host check of
+    :meth:`ComposedModel._checked_arrays`) as it is read: outside the training step, so that
+    XLA keeps it."""
+
+    def __init__(self, inner: keras.utils.PyDataset, check) -> None:
+        super().__init__(
+            workers=inner.workers,
+            use_multiprocessing=inner.use_multiprocessing,
+            max_queue_size=inner.max_queue_size,
+        )
+        self.inner, self.check = inner, check
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    @property
+    def num_batches(self):
+        return getattr(self.inner, "num_batches", None) or len(self.inner)
+
+    def __getitem__(self, index):
+        return self.check(self.inner[index], f"{_BAD_BATCH} (index {index} of the PyDataset)")
+
+    def on_epoch_begin(self) -> None:
+        self.inner.on_epoch_begin()
+
+    def on_epoch_end(self) -> None:
+        self.inner.on_epoch_end()
+
+
 class ComposedModel(keras.Model):
     """A ``keras.Model`` whose constructor takes sub-networks named in ``NETWORKS``.
 
@@ -414,17 +447,31 @@ class ComposedModel(keras.Model):
 
     def _checked(self, data, name: str, y=None):
         """``data`` for ``fit``/``evaluate``, its examples checked on the host: an array at
-        once, a ``tf.data.Dataset`` batch by batch in its pipeline (outside the step, so
-        that XLA keeps the check); other inputs are left to the step's own check. For a model
+        once, a ``tf.data.Dataset`` batch by batch in its pipeline, a Python generator or a
+        ``PyDataset`` batch by batch as Keras reads it (outside the step, so that XLA keeps the
+        check); other inputs are left to the step's own check. For a model
         that reproduces its targets (``REPRODUCES_TARGETS``), the range applies to the
         targets ``y`` where there are some (a denoiser's inputs may leave it)."""
         value_range, rank, role = self.expected_examples()
         if isinstance(data, tf.data.Dataset):
             reproduced = 1 if self.REPRODUCES_TARGETS else 0
             return data.map(_checked_batch(value_range, rank, role, reproduced))
+        if inspect.isgenerator(data):  # (Keras reads it in tf.data, outside the step)
+            return (
+                self._checked_arrays(batch, f"{_BAD_BATCH} (batch {i + 1} read from the generator)")
+                for i, batch in enumerate(data)
+            )
+        if isinstance(data, keras.utils.PyDataset):
+            return _CheckedPyDataset(data, self._checked_arrays)
+        return self._checked_arrays(data, name, y)
+
+    def _checked_arrays(self, data, name: str, y=None):
+        """``data`` once its examples (arrays or tensors: the first item of a tuple) are
+        checked on the host, as :meth:`_checked` says; anything else unchanged."""
+        value_range, rank, role = self.expected_examples()
         items = tuple(data) if isinstance(data, (tuple, list)) else (data,)
         x = items[0]
-        if y is None and len(items) > 1:  # (validation_data as a pair)
+        if y is None and len(items) > 1:  # (validation_data as a pair, or a batch)
             y = items[1]
         if not isinstance(x, (np.ndarray, tf.Tensor)):
             return data
