@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("AEGAN_FAST", "1")
 os.environ.setdefault("AEGAN_OFFLINE", "1")
+os.environ.setdefault("AEGAN_STRICT_CLAIMS", "1")  # a claim that does not hold fails
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 

@@ -1,8 +1,8 @@
 """aegan_tf: autoencoders, GANs and their combination in Keras 3 / TensorFlow.
 
-The companion package of the *aegan-tf* book. Modules, lowest first: ``config``, ``data``,
-``divergences``, ``losses``, ``latent``, ``density``, ``priors``, ``models``, ``callbacks``,
-``training``, ``viz``, ``comparison``.
+The companion package of the *aegan-tf* book. Modules, lowest first: ``config``, ``claims``,
+``data``, ``divergences``, ``losses``, ``latent``, ``density``, ``priors``, ``models``,
+``callbacks``, ``training``, ``viz``, ``comparison``.
 """
 
 import os
@@ -32,6 +32,7 @@ _import_tensorflow_quietly()
 
 from aegan_tf import (  # noqa: E402  (after TensorFlow, imported quietly)
     callbacks,
+    claims,
     comparison,
     config,
     data,
@@ -51,6 +52,7 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "callbacks",
+    "claims",
     "comparison",
     "config",
     "data",

@@ -1,5 +1,5 @@
-"""Run-time switches: fast mode, offline data, run folders, seeds, a device report and the
-precision policy.
+"""Run-time switches: fast mode, offline data, run folders, the run's seed, a device report and
+the precision policy.
 
 Every notebook reads its sizes through :func:`by_mode`, so one environment variable,
 ``AEGAN_FAST=1``, turns the whole book into a quick smoke run (CI and the tests set it).
@@ -21,6 +21,10 @@ OFFLINE_ENV = "AEGAN_OFFLINE"
 
 RUN_DIR_ENV = "AEGAN_RUN_DIR"
 """Where the chapters keep their training backups (default ``runs``, beside the notebook)."""
+
+SEED_ENV = "AEGAN_SEED"
+"""A whole number (default 0) that moves every seed a chapter draws from :func:`seed`: run a
+chapter again with ``AEGAN_SEED=1`` to see how much of its result is the draw."""
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -65,7 +69,21 @@ def run_dir(name: str) -> Path:
     if not isinstance(name, str) or not name.strip() or Path(name).is_absolute():
         raise ValueError(f"name must be a relative folder name such as '03_dcgan', got {name!r}.")
     base = Path(os.environ.get(RUN_DIR_ENV, "").strip() or "runs")
-    return base / ("fast" if is_fast() else "full") / name
+    mode = base / ("fast" if is_fast() else "full")
+    return mode / name if seed() == 0 else mode / f"seed{seed()}" / name  # (never another's)
+
+
+def seed(offset: int = 0) -> int:
+    """The run's seed: ``AEGAN_SEED`` (default 0) plus ``offset``, for the several seeds one
+    chapter uses (weights, data order, samples). Read at each call."""
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise ValueError(f"offset must be a non-negative int, got {offset!r}.")
+    text = os.environ.get(SEED_ENV, "").strip() or "0"
+    if not text.isdigit():
+        raise ValueError(
+            f"Environment variable {SEED_ENV} must be a whole number >= 0, got {text!r}."
+        )
+    return int(text) + offset
 
 
 def set_seed(seed: int) -> None:
