@@ -34,13 +34,14 @@ def _shown(value) -> str:
     return str(value)
 
 
-def claim(holds, statement: str, *, book: str | None = None, **seen) -> bool:
+def claim(holds, statement: str, *, book: str | None = None, **seen) -> None:
     """Check ``holds`` (a ``bool``), the truth of ``statement`` in this run.
 
     Prints ``✓ statement (seen)`` when it holds. When it does not: raises
     :class:`ClaimNotHeld` in a strict run (``AEGAN_STRICT_CLAIMS=1``); else prints one line
     with ``statement``, the numbers ``seen`` in this run (``name=value``) and ``book`` (what
-    the book's run gave, in words) and returns ``False``. Returns whether it held.
+    the book's run gave, in words) and goes on. Returns nothing (a notebook cell that ends
+    with a claim shows its line, not a value).
     """
     if not isinstance(holds, (bool, np.bool_)):
         raise TypeError(
@@ -52,7 +53,7 @@ def claim(holds, statement: str, *, book: str | None = None, **seen) -> bool:
     said = statement + (f" ({numbers_seen})" if numbers_seen else "")
     if holds:
         print(f"✓ {said}")
-        return True
+        return
     message = (
         f"✗ Not in this run: {said}."
         + (f" In the book's run: {book}." if book else "")
@@ -62,4 +63,3 @@ def claim(holds, statement: str, *, book: str | None = None, **seen) -> bool:
     if _flag(STRICT_ENV):
         raise ClaimNotHeld(message)
     print(message)
-    return False
