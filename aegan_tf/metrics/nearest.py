@@ -32,10 +32,8 @@ def nearest_neighbours(
             f"{queries.shape[1:]} and {references.shape[1:]}."
         )
     batch_size = check_positive_int(batch_size, "batch_size")
-    for name, x in (("queries", queries), ("references", references)):
-        if len(x) == 0:
-            raise ValueError(f"{name} is empty: give at least one example.")
-        check_finite(x, name)  # (a NaN query has no nearest reference: argmin would say 0)
+    check_finite(queries, "queries")  # (a NaN query has no nearest reference: argmin says 0)
+    check_finite(references, "references")
     refs = references.reshape(len(references), -1)  # (M, D)
     distances, indices = [], []
     for start in range(0, len(queries), batch_size):

@@ -38,12 +38,11 @@ from aegan_tf.models.vae import (
     split_posterior,
 )
 
-_NOISE_LAYERS = (
+_NOISE_LAYERS = (  # (SpatialDropout* are Dropout layers)
     keras.layers.Dropout,
     keras.layers.GaussianDropout,
     keras.layers.GaussianNoise,
     keras.layers.AlphaDropout,
-    keras.layers.SpatialDropout2D,
 )
 
 
@@ -112,9 +111,7 @@ class VAEGAN(VariationalCodes, AdversarialModel):
         )
         # Dropout (or noise) before Dis_l makes the features of one image differ from pass to
         # pass: L_llike then compares features computed without it (see feature_loss).
-        upto = discriminator.layers[: [layer.name for layer in discriminator.layers].index(
-            feature_layer
-        ) + 1]  # fmt: skip
+        upto = discriminator.layers[1 : names.index(feature_layer) + 2]  # (past the input)
         self._noisy_features = any(
             isinstance(layer, _NOISE_LAYERS)
             and (getattr(layer, "rate", 0) > 0 or getattr(layer, "stddev", 0) > 0)
