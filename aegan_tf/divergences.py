@@ -72,6 +72,25 @@ def value_at_optimum(p_data: np.ndarray, p_g: np.ndarray, dx: float) -> float:
     return _expected_log_ratio(p_data, total, dx) + _expected_log_ratio(p_g, total, dx)
 
 
+def game_value(p_data: np.ndarray, p_g: np.ndarray, logits: np.ndarray, dx: float) -> float:
+    """``V(D, G) = E_data[log D] + E_g[log(1 - D)]`` for a given discriminator, integrated on
+    the grid: ``logits`` ``(n,)`` are ``D``'s logits at the grid's points (``D = sigmoid``).
+
+    At most :func:`value_at_optimum` for any ``D``: ``D*`` maximises the integrand at each point.
+    """
+    p_data, p_g = _check_densities(p_data, p_g, dx)
+    logits = np.asarray(logits, dtype="float64")
+    if logits.shape != p_data.shape:
+        raise ValueError(
+            f"logits must hold D's logit at each grid point, shape {p_data.shape}; "
+            f"got {logits.shape}."
+        )
+    if not np.all(np.isfinite(logits)):
+        raise ValueError("logits holds non-finite values.")
+    log_d, log_1_minus_d = -np.logaddexp(0.0, -logits), -np.logaddexp(0.0, logits)
+    return float(np.sum(p_data * log_d + p_g * log_1_minus_d) * dx)
+
+
 def game_value_estimate(real_logits, fake_logits) -> tuple[float, float]:
     """The sample estimate of ``V(D, G)`` (``-L_D`` of the minimax loss) and its standard error.
 

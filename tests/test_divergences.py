@@ -55,6 +55,26 @@ def test_value_at_optimum_equals_minus_log_4_plus_two_jsd():
     assert divergences.value_at_optimum(p_data, p_data, DX) == pytest.approx(-math.log(4))
 
 
+def test_game_value_of_d_star_is_the_optimum_and_any_other_d_scores_less():
+    p_data, p_g = _normal(0, 1), _normal(1.5, 0.5)
+    d_star_logits = np.log(p_data) - np.log(p_g)  # logit of p_data / (p_data + p_g)
+    optimum = divergences.value_at_optimum(p_data, p_g, DX)
+    assert divergences.game_value(p_data, p_g, d_star_logits, DX) == pytest.approx(optimum)
+    for shift in (0.1, -0.5, 2.0):  # a worse D: its logits moved
+        assert divergences.game_value(p_data, p_g, d_star_logits + shift, DX) < optimum
+    assert divergences.game_value(p_data, p_g, np.zeros_like(GRID), DX) == pytest.approx(
+        -math.log(4), rel=1e-6
+    )  # D = 1/2 everywhere
+
+
+def test_game_value_names_logits_of_the_wrong_shape_or_not_finite():
+    p = _normal(0, 1)
+    with pytest.raises(ValueError, match="logit at each grid point"):
+        divergences.game_value(p, p, np.zeros(3), DX)
+    with pytest.raises(ValueError, match="non-finite"):
+        divergences.game_value(p, p, np.full_like(GRID, np.nan), DX)
+
+
 def test_game_value_estimate_is_minus_the_discriminator_loss():
     rng = np.random.default_rng(0)
     real, fake = rng.normal(1, 2, (500, 1)), rng.normal(-1, 2, (300, 1))

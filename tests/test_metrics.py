@@ -15,7 +15,8 @@ def test_real_ring_samples_cover_every_mode():
 def test_a_collapsed_generator_covers_few_modes():
     points, centers = ring_of_gaussians(2000, std=0.05)
     collapsed = np.concatenate([points[:10], np.repeat(centers[:2], 995, axis=0)])
-    assert mode_coverage(collapsed, centers, std=0.05).modes_covered == 2
+    result = mode_coverage(collapsed, centers, std=0.05)
+    assert result.modes_covered == 2 and result.covered.tolist() == [True, True] + [False] * 6
     far = np.zeros((100, 2))  # the centre of the ring is far from every mode
     assert mode_coverage(far, centers, std=0.05).high_quality == 0.0
 

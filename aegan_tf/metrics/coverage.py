@@ -19,6 +19,8 @@ class ModeCoverage:
     """Fraction of samples within ``radius`` of some mode's centre."""
     counts: np.ndarray
     """Samples near each mode, ``(modes,)``."""
+    covered: np.ndarray
+    """Whether each mode is covered, ``(modes,)`` bool."""
 
 
 def mode_coverage(
@@ -52,9 +54,10 @@ def mode_coverage(
     nearest = distances.argmin(axis=1)
     near = distances.min(axis=1) <= n_std * std
     counts = np.bincount(nearest[near], minlength=len(centers))
-    fair_share = len(samples) / len(centers)
+    covered = counts >= min_share * len(samples) / len(centers)  # of a fair share
     return ModeCoverage(
-        modes_covered=int(np.sum(counts >= min_share * fair_share)),
+        modes_covered=int(covered.sum()),
         high_quality=float(near.mean()),
         counts=counts,
+        covered=covered,
     )
