@@ -1,7 +1,13 @@
-"""Paths through a latent space: linear and spherical interpolation between two codes."""
+"""Latent spaces: linear and spherical paths between two codes, and the best linear code.
+
+:class:`PrincipalComponents` is the baseline of every autoencoder: under squared error, a
+linear autoencoder with ``k`` code units learns the span of the first ``k`` principal axes
+(Baldi & Hornik 1989), so PCA gives what it would reach, without training.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -50,3 +56,50 @@ def interpolate(
     else:
         directions = (np.sin((1 - t) * omega) * u + np.sin(t * omega) * v) / np.sin(omega)
     return (directions * ((1 - t) * norm_a + t * norm_b)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class PrincipalComponents:
+    """The first ``k`` principal axes of a data set: a linear encoder and decoder.
+
+    Build with :meth:`fit`; ``encode`` projects examples on the axes, ``decode`` maps codes
+    back to examples of the fitted shape, ``decode(encode(x))`` is the best rank-``k``
+    linear reconstruction of ``x`` in squared error.
+    """
+
+    mean: np.ndarray
+    """The data's mean, ``(D,)`` (``D`` = features of one example, flattened)."""
+    axes: np.ndarray
+    """``(k, D)``, orthonormal rows, by decreasing variance."""
+    example_shape: tuple[int, ...]
+    """The shape of one example, such as ``(28, 28, 1)``."""
+
+    @classmethod
+    def fit(cls, x: np.ndarray, k: int) -> PrincipalComponents:
+        """The axes of ``x`` ``(N, ...)`` (by SVD of the centred data), ``k <= min(N, D)``."""
+        x = check_finite(x, "x").astype(np.float64)
+        if x.ndim < 2 or len(x) < 2:
+            raise ValueError(f"x must hold at least 2 examples, shape (N, ...); got {x.shape}.")
+        flat = x.reshape(len(x), -1)
+        k = check_positive_int(k, "k")
+        if k > min(flat.shape):
+            raise ValueError(f"k must be at most min(N, D) = {min(flat.shape)}, got {k}.")
+        mean = flat.mean(axis=0)
+        _, _, rows = np.linalg.svd(flat - mean, full_matrices=False)
+        return cls(mean=mean, axes=rows[:k], example_shape=tuple(x.shape[1:]))
+
+    def encode(self, x: np.ndarray) -> np.ndarray:
+        """Codes ``(N, k)`` of examples ``(N, *example_shape)``."""
+        x = check_finite(x, "x")
+        if tuple(x.shape[1:]) != self.example_shape:
+            raise ValueError(f"x must have shape (N, *{self.example_shape}), got {x.shape}.")
+        flat = x.reshape(len(x), -1).astype(np.float64)
+        return ((flat - self.mean) @ self.axes.T).astype(np.float32)
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """Examples ``(N, *example_shape)`` from codes ``(N, k)``."""
+        codes = check_finite(codes, "codes")
+        if codes.ndim != 2 or codes.shape[1] != len(self.axes):
+            raise ValueError(f"codes must have shape (N, {len(self.axes)}), got {codes.shape}.")
+        flat = codes.astype(np.float64) @ self.axes + self.mean
+        return flat.reshape(len(codes), *self.example_shape).astype(np.float32)

@@ -15,7 +15,7 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 from aegan_tf._validation import check_finite, check_images, check_positive_int
-from aegan_tf.latent import interpolate
+from aegan_tf.latent import PrincipalComponents, interpolate
 
 
 def _figure(figsize: tuple[float, float]) -> Figure:
@@ -168,11 +168,15 @@ def latent_manifold(
 
 
 def loss_curves(
-    history: Any, keys: list[str] | None = None, title: str = "Training curves"
+    history: Any,
+    keys: list[str] | None = None,
+    title: str = "Training curves",
+    ylabel: str = "value per epoch (mean over its batches)",
 ) -> Figure:
     """Curves per epoch from a Keras ``History`` (or its ``.history`` dict).
 
-    ``keys`` picks metrics (default: all); ``val_<name>`` is drawn dashed beside ``<name>``.
+    ``keys`` picks metrics (default: all); ``val_<name>`` is drawn dashed beside ``<name>``;
+    ``ylabel`` names the y-axis (say what the numbers are: "MSE per pixel").
     """
     logs = history.history if hasattr(history, "history") else dict(history)
     if not logs:
@@ -188,8 +192,7 @@ def loss_curves(
         (line,) = ax.plot(epochs, logs[k], marker="o", ms=3, label=k)
         if f"val_{k}" in logs:
             ax.plot(epochs, logs[f"val_{k}"], "--", color=line.get_color(), label=f"val_{k}")
-    ax.set_xlabel("epoch")
-    ax.set_title(title)
+    ax.set(xlabel="epoch", ylabel=ylabel, title=title)
     ax.legend()
     ax.grid(alpha=0.3)
     return fig
@@ -312,13 +315,12 @@ def code_projection(
         raise ValueError(
             f"codes must be (N, D) with one D, got {real.shape} and {generated.shape}."
         )
-    mean = real.mean(axis=0)
-    _, _, axes = np.linalg.svd(real - mean, full_matrices=False)  # rows: principal axes
+    axes = PrincipalComponents.fit(real, 2)
     fig = _figure((5.5, 5))
     ax = fig.subplots()
     for codes, label, colour in ((real, "real (encoded)", "black"),
                                  (generated, "generated", "darkorange")):  # fmt: skip
-        projected = (codes - mean) @ axes[:2].T
+        projected = axes.encode(codes)
         ax.scatter(projected[:, 0], projected[:, 1], s=3, alpha=0.4, c=colour, label=label)
     ax.set(xlabel="principal axis 1", ylabel="principal axis 2", title=title)
     ax.legend(markerscale=4)

@@ -49,6 +49,9 @@ def test_loss_curves_pairs_validation_curves():
     history = {"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 2.5, 2.0]}
     fig = viz.loss_curves(history)
     assert [line.get_label() for line in fig.axes[0].lines] == ["loss", "val_loss"]
+    assert fig.axes[0].get_xlabel() == "epoch" and fig.axes[0].get_ylabel()
+    labelled = viz.loss_curves(history, ylabel="MSE per pixel")
+    assert labelled.axes[0].get_ylabel() == "MSE per pixel"
     with pytest.raises(ValueError, match="not in history"):
         viz.loss_curves(history, keys=["accuracy"])
     with pytest.raises(ValueError, match="was fit\\(\\) run"):
