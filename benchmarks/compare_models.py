@@ -21,28 +21,13 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 
-
-def machine() -> str:
-    """The CPU model and core count, or the GPU, in words."""
-    cpu = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    import tensorflow as tf
-
-    gpus = tf.config.list_physical_devices("GPU")
-    gpu = f", GPU: {len(gpus)}" if gpus else ", no GPU"
-    return f"{cpu}, {os.cpu_count()} cores{gpu}"
+from common import machine
 
 
 def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Path) -> None:

@@ -15,24 +15,26 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-from compare_models import machine  # (benchmarks/ is the script's folder: on sys.path)
+from common import machine, run_missing  # (benchmarks/ is the script's folder: on sys.path)
 
 STD = 0.05  # of each Gaussian, as in chapter 2
 
 
-def run_one(rate: float, seed: int, epochs: int, path: Path) -> None:
+def run_one(g_learning_rate: float, seed: int, epochs: int, path: Path) -> None:
     """Train and measure one (rate, seed); add it to the results file."""
     from aegan_tf import data, ring_gan
 
     points, centers = data.ring_of_gaussians(10_000, modes=8, radius=2.0, std=STD, seed=seed)
-    gan = ring_gan.train(points, rate, epochs=epochs, seed=seed, name=f"G at {rate:g}, seed {seed}")
+    name = f"G at {g_learning_rate:g}, seed {seed}"
+    gan = ring_gan.train(points, g_learning_rate, epochs=epochs, seed=seed, name=name)
     result = ring_gan.report(gan, centers, std=STD, seed=seed + 1)
     results = ring_gan.load_results(path)
     results["runs"].append({
-        "g_learning_rate": rate, "seed": seed, "epochs": epochs,
+        "g_learning_rate": g_learning_rate, "seed": seed, "epochs": epochs,
         "machine": machine(), "date": datetime.date.today().isoformat(),
         **ring_gan.as_record(result),
     })  # fmt: skip
@@ -67,14 +69,18 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
-    for rate in args.rates:
-        for seed in args.seeds:
-            done = load_results(args.results)["runs"]
-            if any(r["g_learning_rate"] == rate and r["seed"] == seed and r["epochs"] == args.epochs
-                   for r in done):  # fmt: skip
-                print(f"G at {rate:g}, seed {seed}: in {args.results} already", flush=True)
-                continue
-            run_one(rate, seed, args.epochs, args.results)
+    grid = [
+        {"g_learning_rate": rate, "seed": seed, "epochs": args.epochs}
+        for rate in args.rates
+        for seed in args.seeds
+    ]
+    run = partial(run_one, path=args.results)
+    run_missing(
+        grid,
+        lambda: load_results(args.results)["runs"],
+        run,
+        "G at {g_learning_rate:g}, seed {seed}",
+    )
     print(table([r for r in load_results(args.results)["runs"] if r["epochs"] == args.epochs]))
 
 

@@ -204,6 +204,15 @@ def test_sample_report_tells_real_digits_from_noise_and_copies(test_digits):
         (test_digits[:300] + 1) / 2, (train + 1) / 2, value_range=(0.0, 1.0), nearest_samples=100
     )
     assert in_unit_range["nearest train image"] == pytest.approx(real["nearest train image"])
+    # precision and recall against a reference the samples' size: the last 300 training digits
+    equal = metrics.sample_report(test_digits[:300], train, nearest_samples=100, pr_reference=300)
+    from aegan_tf.metrics import extract_features, precision_recall
+
+    expected = precision_recall(extract_features(train[-300:]), extract_features(test_digits[:300]))
+    assert (equal["precision"], equal["recall"]) == pytest.approx(expected)
+    assert equal["FID"] == pytest.approx(real["FID"])  # the rest unchanged
+    with pytest.raises(ValueError, match="at most the 1000 training images, got 1001"):
+        metrics.sample_report(test_digits[:300], train, nearest_samples=100, pr_reference=1001)
 
 
 def test_linear_probe_reads_separable_labels_and_not_noise():

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from aegan_tf._validation import check_positive_int
 from aegan_tf.metrics.classifier import class_report
 from aegan_tf.metrics.distances import (
     RELIABLE_SAMPLES,
@@ -25,6 +26,7 @@ def sample_report(
     value_range: tuple[float, float] = (-1.0, 1.0),
     train_features: np.ndarray | None = None,
     nearest_samples: int = 500,
+    pr_reference: int | None = None,
 ) -> dict[str, float]:
     """FID, KID, precision, recall, classes covered, classifier score and memorisation.
 
@@ -33,15 +35,25 @@ def sample_report(
     :func:`extract_features`, to compute them once for several reports. "nearest train
     image" is the median pixel distance, in [0, 1] units, from the first ``nearest_samples``
     images to their nearest training image: near 0 for copies; compare with held-out real
-    digits. Returns a dict, one row of a comparison table.
+    digits. Precision and recall use every training image, or with ``pr_reference`` the last
+    ``pr_reference`` of them (a set the size of the samples: Kynkäänniemi et al. compare sets
+    of equal size). Returns a dict, one row of a comparison table.
     """
     if train_features is None:
         train_features = extract_features(train_images, value_range)
     features = extract_features(images, value_range)
+    if pr_reference is not None:
+        pr_reference = check_positive_int(pr_reference, "pr_reference")
+        if pr_reference > len(train_features):
+            raise ValueError(
+                f"pr_reference must be at most the {len(train_features)} training images, "
+                f"got {pr_reference}."
+            )
     warn_if_few("A sample report", {"generated": len(features)}, RELIABLE_SAMPLES)  # (once)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
-        precision, recall = precision_recall(train_features, features)
+        reference = train_features if pr_reference is None else train_features[-pr_reference:]
+        precision, recall = precision_recall(reference, features)
         report = class_report(images, value_range)
         distances, _ = nearest_neighbours(
             _to_unit_range(images[:nearest_samples], value_range),

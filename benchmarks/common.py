@@ -1,0 +1,43 @@
+"""What the benchmark scripts share: the machine in words, and a grid that resumes."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Callable
+from pathlib import Path
+
+
+def machine() -> str:
+    """The CPU model, whether it has AVX-512 and AMX, the core count, or the GPU, in words."""
+    cpu, flags = platform.processor() or "unknown CPU", set()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+            elif line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+            if flags and not cpu.startswith("unknown"):
+                break
+    if flags:
+        wide = "with AVX-512" if "avx512f" in flags else "without AVX-512"
+        cpu += f" ({wide}{' and AMX' if 'amx_tile' in flags else ''})"
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    gpu = f", GPU: {len(gpus)}" if gpus else ", no GPU"
+    return f"{cpu}, {os.cpu_count()} cores{gpu}"
+
+
+def run_missing(
+    grid: list[dict], done: Callable[[], list[dict]], run: Callable[..., None], name: str
+) -> None:
+    """``run(**cell)`` for each ``cell`` of ``grid`` unless ``done()`` (the runs in the results
+    file, read again before each cell) holds a run with the same values: an interrupted grid
+    resumes where it stopped. ``name`` formats a cell for the log (``str.format``)."""
+    for cell in grid:
+        if any(all(run_.get(key) == value for key, value in cell.items()) for run_ in done()):
+            print(f"{name.format(**cell)}: in the results already", flush=True)
+            continue
+        run(**cell)
