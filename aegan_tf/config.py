@@ -26,6 +26,14 @@ SEED_ENV = "AEGAN_SEED"
 """A whole number (default 0) that moves every seed a chapter draws from :func:`seed`: run a
 chapter again with ``AEGAN_SEED=1`` to see how much of its result is the draw."""
 
+ALL_DIGITS_ENV = "AEGAN_ALL_DIGITS"
+"""Set to ``1`` for the chapters to train and measure on every MNIST digit they can load
+(online: 60,000 and 10,000) instead of the 4,000 and 1,000 of :func:`digits`."""
+
+BOOK_DIGITS = {"train": 4000, "test": 1000}
+"""The digits a chapter uses: the whole offline set, so that online and offline runs do the
+same work."""
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -49,6 +57,16 @@ def is_fast() -> bool:
 def is_offline() -> bool:
     """Whether the offline data source is forced (``AEGAN_OFFLINE=1``)."""
     return _flag(OFFLINE_ENV)
+
+
+def digits(split: str) -> int | None:
+    """How many MNIST digits of ``split`` (``"train"`` or ``"test"``) a chapter uses in full
+    mode, as ``data.load``'s ``limit``: the first 4,000 training and 1,000 test digits, online
+    and offline alike; ``None`` (all of them) with ``AEGAN_ALL_DIGITS=1``, which changes the
+    numbers a chapter prints (online, fifteen times the training digits)."""
+    if split not in BOOK_DIGITS:
+        raise ValueError(f"split must be one of {sorted(BOOK_DIGITS)}, got {split!r}.")
+    return None if _flag(ALL_DIGITS_ENV) else BOOK_DIGITS[split]
 
 
 def by_mode(fast: T, full: T) -> T:

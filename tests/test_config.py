@@ -1,3 +1,5 @@
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,22 @@ def test_run_dir_is_per_mode_and_follows_the_environment(monkeypatch, tmp_path):
     for bad in ("", "/abs", 3):
         with pytest.raises(ValueError, match="relative folder name"):
             config.run_dir(bad)
+
+
+def test_digits_are_the_offline_sets_size_unless_all_are_asked_for(monkeypatch):
+    monkeypatch.delenv("AEGAN_ALL_DIGITS", raising=False)
+    assert (config.digits("train"), config.digits("test")) == (4000, 1000)
+    monkeypatch.setenv("AEGAN_ALL_DIGITS", "1")
+    assert (config.digits("train"), config.digits("test")) == (None, None)
+    with pytest.raises(ValueError, match="split must be one of"):
+        config.digits("validation")
+
+
+def test_the_chapters_use_the_same_digits_online_and_offline():
+    # every data.load of MNIST in a chapter is limited by config.digits (or chapter 9's fixed
+    # grid reference, 4,000), so that a reader online does the work of the book's run
+    for notebook in sorted((Path(__file__).parents[1] / "book").glob("0*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        for call in re.findall(r"data\.load\((?:[^()]|\([^()]*\))*\)", code):
+            assert "limit=" in call, f"{notebook.name}: {call}"
