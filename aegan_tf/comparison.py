@@ -8,7 +8,6 @@ speed). Models that start with an autoencoder spend part of the same budget on i
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,11 +16,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from aegan_tf import config, data, losses, metrics, priors
+from aegan_tf import _results, config, data, dcgan_tips, losses, metrics, priors
 from aegan_tf._validation import check_images
 from aegan_tf.callbacks import QualityMetrics
 from aegan_tf.models import (
-    GAN,
     VAE,
     VAEGAN,
     AdversarialAutoencoder,
@@ -218,16 +216,6 @@ def build_latent_gan(
     return model
 
 
-def _build_dcgan(seed: int) -> GAN:
-    model = GAN(
-        build_dcgan_generator(100, filters=(128, 64, 32)),
-        build_dcgan_discriminator(filters=(64, 128)),
-        seed=seed,
-    )
-    model.compile(_adam(2e-4, 0.5), _adam(2e-4, 0.5))
-    return model
-
-
 def _build_aae(seed: int) -> AdversarialAutoencoder:
     model = AdversarialAutoencoder(
         build_conv_encoder(FAMILY_CODE_DIM),
@@ -273,7 +261,7 @@ def _build_bigan(seed: int) -> BiGAN:
 
 
 ONE_PHASE: dict[str, tuple[Callable[[int], GenerativeModel], tuple[float, float]]] = {
-    "DCGAN": (_build_dcgan, (-1.0, 1.0)),
+    "DCGAN": (dcgan_tips.build, (-1.0, 1.0)),  # chapter 3's
     "AAE": (_build_aae, (0.0, 1.0)),
     "VAE": (_build_vae, (0.0, 1.0)),
     "VAE-GAN": (_build_vaegan, (0.0, 1.0)),
@@ -360,22 +348,16 @@ def load_results(path: str | Path = RESULTS) -> dict:
     """The results file: ``{"runs": [one dict per (model, seed, budget)]}``; each run holds
     the :data:`COLUMNS`, ``model``, ``seed``, ``budget seconds``, ``machine``, ``date``
     and ``curve`` (``[training seconds, FID]`` pairs, the last one the final report)."""
-    path = Path(path)
-    return json.loads(path.read_text()) if path.exists() else {"runs": []}
+    return _results.load_runs(path)
 
 
 def load_samples(path: str | Path = RESULTS) -> dict[tuple[str, int, float], np.ndarray]:
     """The samples of each run, ``{(model, seed, budget seconds): images (12, 28, 28, 1)}``
     in [0, 1], from the ``.npz`` beside the results file ``path``."""
-    npz = Path(path).with_name(Path(path).stem + "_samples.npz")
-    if not npz.exists():
-        return {}
-    samples = {}
-    with np.load(npz) as stored:
-        for key in stored.files:
-            model, seed, seconds = key.split(" | ")
-            samples[(model, int(seed), float(seconds))] = stored[key].astype(np.float32) / 255
-    return samples
+    return {
+        (model, int(seed), float(seconds)): images
+        for (model, seed, seconds), images in _results.load_samples(path).items()
+    }
 
 
 def summarize(runs: list[dict], budget: float) -> list[dict]:

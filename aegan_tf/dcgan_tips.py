@@ -8,13 +8,12 @@ read back.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from aegan_tf import config
+from aegan_tf import _results, config
 from aegan_tf._validation import check_number
 from aegan_tf.models import GAN, build_dcgan_discriminator, build_dcgan_generator
 
@@ -64,18 +63,9 @@ def load_results(path: str | Path = RESULTS) -> dict:
     ``d_real``, ``d_fake``, ``d_loss``, ``g_loss`` and ``fid_curve`` (NaN where not measured),
     and ``report``: :func:`aegan_tf.metrics.sample_report` of 500 samples after training
     (chapter 4's table row)."""
-    path = Path(path)
-    return json.loads(path.read_text()) if path.exists() else {"runs": []}
+    return _results.load_runs(path)
 
 
 def load_samples(path: str | Path = RESULTS) -> dict[tuple[str, int], np.ndarray]:
     """Each run's samples, ``{(tip, seed): images (n, 28, 28, 1) in [0, 1]}``."""
-    npz = Path(path).with_name(Path(path).stem + "_samples.npz")
-    if not npz.exists():
-        return {}
-    with np.load(npz) as stored:
-        return {
-            (key.rsplit(" | ", 1)[0], int(key.rsplit(" | ", 1)[1])): stored[key].astype(np.float32)
-            / 255
-            for key in stored.files
-        }
+    return {(tip, int(seed)): images for (tip, seed), images in _results.load_samples(path).items()}

@@ -8,14 +8,13 @@ measures it, and :func:`load_results` reads the shipped multi-seed results.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from aegan_tf import config, data
+from aegan_tf import _results, config, data
 from aegan_tf._validation import check_number, check_positive_int
 from aegan_tf.callbacks import EpochProgressBar
 from aegan_tf.metrics import mode_coverage
@@ -107,8 +106,7 @@ def report(gan: GAN, centers: np.ndarray, std: float, n: int = 2000, seed: int =
 def load_results(path: str | Path = RESULTS) -> dict:
     """The results file: ``{"runs": [...]}``, each run a dict with ``g_learning_rate``,
     ``seed``, ``epochs``, ``machine``, ``date`` and the fields of :class:`RingReport`."""
-    path = Path(path)
-    return json.loads(path.read_text()) if path.exists() else {"runs": []}
+    return _results.load_runs(path)
 
 
 def as_record(result: RingReport) -> dict:

@@ -1,11 +1,16 @@
-"""What the benchmark scripts share: the machine in words, and a grid that resumes."""
+"""What the benchmark scripts share: the machine in words, a grid that resumes, and writing
+each run into the results file (and its samples beside it) as soon as it ends."""
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import platform
 from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
 
 
 def machine() -> str:
@@ -41,3 +46,21 @@ def run_missing(
             print(f"{name.format(**cell)}: in the results already", flush=True)
             continue
         run(**cell)
+
+
+def add_run(path: Path, run: dict) -> None:
+    """Append ``run``, with this machine and today's date, to the results file ``path``."""
+    from aegan_tf._results import load_runs
+
+    results = load_runs(path)
+    results["runs"].append({**run, "machine": machine(), "date": datetime.date.today().isoformat()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1) + "\n")
+
+
+def add_samples(path: Path, key: str, images: np.ndarray) -> None:
+    """Store ``images`` in [0, 1] as uint8 under ``key`` in the ``.npz`` beside ``path``."""
+    samples_path = path.with_name(path.stem + "_samples.npz")
+    samples = dict(np.load(samples_path)) if samples_path.exists() else {}
+    samples[key] = np.round(255 * np.asarray(images)).astype(np.uint8)
+    np.savez_compressed(samples_path, **samples)

@@ -18,8 +18,6 @@ Run it with nothing else running on the machine: the budget is wall-clock time.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import os
 import subprocess
 import sys
@@ -27,12 +25,11 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 
-from common import machine
+from common import add_run, add_samples
 
 
 def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Path) -> None:
     """Train and measure one (model, seed); add it to the results file."""
-    import numpy as np
 
     from aegan_tf import comparison, data
 
@@ -41,20 +38,12 @@ def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Pat
         model, images, seconds, seed=seed, curve_every=curve_every
     )
     report = comparison.measure(contestant, images)
-    results = comparison.load_results(path)
-    results["runs"].append({
+    add_run(path, {
         "model": model, "seed": seed, "budget seconds": seconds,
-        "machine": machine(), "date": datetime.date.today().isoformat(),
         **{k: float(v) for k, v in report.items()},
         "curve": [*contestant.curve, (contestant.seconds, float(report["FID"]))],
     })  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=1) + "\n")
-    samples_path = path.with_name(path.stem + "_samples.npz")
-    samples = dict(np.load(samples_path)) if samples_path.exists() else {}
-    pixels = np.round(255 * contestant.sample(12, seed=seed)).astype(np.uint8)
-    samples[f"{model} | {seed} | {seconds:g}"] = pixels
-    np.savez_compressed(samples_path, **samples)
+    add_samples(path, f"{model} | {seed} | {seconds:g}", contestant.sample(12, seed=seed))
 
 
 def table(runs: list[dict], seconds: float) -> str:

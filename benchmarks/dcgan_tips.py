@@ -16,14 +16,16 @@ table: per tip, the FID's mean ± standard deviation over the seeds (ddof = 1) a
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import os
 from functools import partial
 from pathlib import Path
 
 import numpy as np
-from common import machine, run_missing  # (benchmarks/ is the script's folder: on sys.path)
+from common import (  # (benchmarks/ is the script's folder: on sys.path)
+    add_run,
+    add_samples,
+    run_missing,
+)
 
 os.environ.setdefault("AEGAN_OFFLINE", "1")  # the same data on every machine
 
@@ -49,20 +51,13 @@ def run_one(tip: str, seed: int, epochs: int, path: Path) -> None:
     report = metrics.sample_report(
         gan.generate(500, seed=seed + 1), x_train, (-1.0, 1.0), pr_reference=500
     )
-    results = dcgan_tips.load_results(path)
-    results["runs"].append({
+    add_run(path, {
         "tip": tip, "seed": seed, "epochs": epochs,
-        "machine": machine(), "date": datetime.date.today().isoformat(),
         "fid": log["fid"][-1], "fid_curve": log["fid"],
         **{k: log[k] for k in ("d_real", "d_fake", "d_loss", "g_loss")},
         "report": {k: float(v) for k, v in report.items()},
     })  # fmt: skip
-    path.write_text(json.dumps(results, indent=1) + "\n")
-    samples_path = path.with_name(path.stem + "_samples.npz")
-    samples = dict(np.load(samples_path)) if samples_path.exists() else {}
-    pixels = np.round(255 * (gan.generate(10, seed=seed + 2) + 1) / 2).astype(np.uint8)
-    samples[f"{tip} | {seed}"] = pixels
-    np.savez_compressed(samples_path, **samples)
+    add_samples(path, f"{tip} | {seed}", (gan.generate(10, seed=seed + 2) + 1) / 2)
 
 
 def table(runs: list[dict]) -> str:

@@ -13,13 +13,11 @@ deviation over the seeds (ddof = 1) and the range.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 from functools import partial
 from pathlib import Path
 
 import numpy as np
-from common import machine, run_missing  # (benchmarks/ is the script's folder: on sys.path)
+from common import add_run, run_missing  # (benchmarks/ is the script's folder: on sys.path)
 
 STD = 0.05  # of each Gaussian, as in chapter 2
 
@@ -32,13 +30,10 @@ def run_one(g_learning_rate: float, seed: int, epochs: int, path: Path) -> None:
     name = f"G at {g_learning_rate:g}, seed {seed}"
     gan = ring_gan.train(points, g_learning_rate, epochs=epochs, seed=seed, name=name)
     result = ring_gan.report(gan, centers, std=STD, seed=seed + 1)
-    results = ring_gan.load_results(path)
-    results["runs"].append({
+    add_run(path, {
         "g_learning_rate": g_learning_rate, "seed": seed, "epochs": epochs,
-        "machine": machine(), "date": datetime.date.today().isoformat(),
         **ring_gan.as_record(result),
     })  # fmt: skip
-    path.write_text(json.dumps(results, indent=1) + "\n")
 
 
 def table(runs: list[dict]) -> str:
