@@ -16,7 +16,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from aegan_tf import _results, config, data, dcgan_tips, losses, metrics, priors
+from aegan_tf import _results, config, data, dcgan_tips, latent_objectives, metrics, priors
 from aegan_tf._validation import check_images
 from aegan_tf.callbacks import QualityMetrics
 from aegan_tf.models import (
@@ -33,7 +33,6 @@ from aegan_tf.models import (
     build_dcgan_generator,
     build_joint_discriminator,
     build_mlp_discriminator,
-    build_mlp_generator,
 )
 from aegan_tf.models.composed import GenerativeModel
 from aegan_tf.training import train
@@ -136,12 +135,9 @@ def _curve(quality: list[QualityMetrics], history) -> list[tuple[float, float]]:
 
 
 def build_autoencoder(code_dim: int = AE_CODE_DIM, seed: int = 0) -> Autoencoder:
-    """Chapter 5's convolutional autoencoder (codes of ``code_dim``), compiled; ``seed`` sets
-    its initial weights."""
-    config.set_seed(seed)
-    autoencoder = Autoencoder(build_conv_encoder(code_dim), build_conv_decoder(code_dim))
-    autoencoder.compile(keras.optimizers.Adam(2e-3), loss=losses.mse_reconstruction_loss)
-    return autoencoder
+    """Chapter 5's convolutional autoencoder, compiled
+    (:func:`aegan_tf.latent_objectives.build_autoencoder`)."""
+    return latent_objectives.build_autoencoder(code_dim, seed)
 
 
 def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
@@ -202,18 +198,9 @@ def build_latent_gan(
 ) -> LatentGAN:
     """Chapter 5's latent GAN (WGAN-GP on codes, 5 D steps) on a trained ``autoencoder``,
     adapted to ``images`` and compiled; ``seed`` sets its initial weights and noise."""
-    config.set_seed(seed)
-    model = LatentGAN.from_autoencoder(
-        autoencoder,
-        build_mlp_generator(AE_CODE_DIM, AE_CODE_DIM, hidden_units=(256, 256)),
-        build_mlp_discriminator(AE_CODE_DIM, hidden_units=(256, 256)),
-        seed=seed,
+    return latent_objectives.build(
+        autoencoder, images, "WGAN-GP", seed, ema_momentum=recipe.ema_momentum
     )
-    model.adapt(images)
-    ema = {"use_ema": True, "ema_momentum": recipe.ema_momentum} if recipe.ema_momentum else {}
-    g_optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5, **ema)
-    model.compile(_adam(1e-3, 0.5), g_optimizer, loss="wgan-gp", d_steps=5)
-    return model
 
 
 def _build_aae(seed: int) -> AdversarialAutoencoder:

@@ -270,8 +270,10 @@ def metric_over_time(
     ylabel: str = "FID",
     log_y: bool = True,
     title: str = "Sample quality against training time",
+    xlabel: str = "training seconds",
 ) -> Figure:
-    """One colour per model: ``{name: (seconds, values)}``, for example FID against seconds,
+    """One colour per model: ``{name: (seconds, values)}``, for example FID against seconds
+    (or against epochs, with ``xlabel="epoch"``),
     or ``{name: [(seconds, values), ...]}`` for several runs of one model (seeds), drawn in
     the model's colour. Past ten models the colours repeat with another line style.
 
@@ -296,7 +298,7 @@ def metric_over_time(
             )  # fmt: skip
     if log_y:
         ax.set_yscale("log")
-    ax.set(xlabel="training seconds", ylabel=ylabel, title=title)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3, which="both")
     return fig

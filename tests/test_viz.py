@@ -96,6 +96,9 @@ def test_metric_over_time_draws_one_line_per_model_and_skips_nan():
     lines = fig.axes[0].get_lines()
     assert [len(line.get_xdata()) for line in lines] == [2, 2]
     assert fig.axes[0].get_yscale() == "log"
+    assert fig.axes[0].get_xlabel() == "training seconds"
+    by_epoch = viz.metric_over_time({"GAN": ([1, 2], [9.0, 8.0])}, xlabel="epoch")
+    assert by_epoch.axes[0].get_xlabel() == "epoch"
     with pytest.raises(ValueError, match=r"\(3,\) seconds but \(2,\) values"):
         viz.metric_over_time({"x": ([1, 2, 3], [1.0, 2.0])})
 
