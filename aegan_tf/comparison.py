@@ -348,9 +348,10 @@ def load_samples(path: str | Path = RESULTS) -> dict[tuple[str, int, float], np.
 
 
 def summarize(runs: list[dict], budget: float) -> list[dict]:
-    """Per model, the mean and the standard deviation over seeds of each of :data:`COLUMNS`
-    (keys ``"FID"`` and ``"FID std"``, ...), for the runs of one ``budget``; best mean FID
-    first. Each row also has ``model`` and ``seeds`` (how many)."""
+    """Per model, the mean and the standard deviation over seeds (ddof = 1; NaN for one
+    seed) of each of :data:`COLUMNS` (keys ``"FID"`` and ``"FID std"``, ...), for the runs of
+    one ``budget``; best mean FID first. Each row also has ``model`` and ``seeds`` (how
+    many)."""
     by_model: dict[str, list[dict]] = {}
     for run in runs:
         if run["budget seconds"] == budget:
@@ -360,19 +361,26 @@ def summarize(runs: list[dict], budget: float) -> list[dict]:
         row = {"model": model, "seeds": len(model_runs)}
         for column in COLUMNS:
             values = np.array([r[column] for r in model_runs], float)
-            row[column], row[f"{column} std"] = float(values.mean()), float(values.std())
+            spread = values.std(ddof=1) if len(values) > 1 else np.nan
+            row[column], row[f"{column} std"] = float(values.mean()), float(spread)
         rows.append(row)
     return sorted(rows, key=lambda row: row["FID"])
 
 
 def format_summary(rows: list[dict]) -> list[dict[str, str]]:
     """The rows of :func:`summarize` as text for a table: ``model``, ``seeds`` and each of
-    :data:`COLUMNS` as ``"mean ± std"`` with the column's decimals."""
+    :data:`COLUMNS` as ``"mean ± std"`` with the column's decimals (the mean alone for one
+    seed)."""
+
+    def shown(row: dict, column: str, decimals: int) -> str:
+        mean = f"{row[column]:.{decimals}f}"
+        return mean if row["seeds"] == 1 else f"{mean} ± {row[column + ' std']:.{decimals}f}"
+
     return [
         {
             "model": row["model"],
             "seeds": str(row["seeds"]),
-            **{c: f"{row[c]:.{d}f} ± {row[c + ' std']:.{d}f}" for c, d in COLUMNS.items()},
+            **{c: shown(row, c, d) for c, d in COLUMNS.items()},
         }
         for row in rows
     ]

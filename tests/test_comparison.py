@@ -95,12 +95,13 @@ def test_summarize_ranks_models_by_mean_fid_over_seeds_of_one_budget():
     ]
     rows = comparison.summarize(runs, 300.0)
     assert [r["model"] for r in rows] == ["VAE", "AAE"]
-    assert rows[0]["seeds"] == 2 and rows[0]["FID"] == 25.0 and rows[0]["FID std"] == 5.0
-    assert rows[0]["recall"] == 0.5 and rows[1]["FID std"] == 0.0
+    assert rows[0]["seeds"] == 2 and rows[0]["FID"] == 25.0
+    assert rows[0]["FID std"] == pytest.approx(np.std([30.0, 20.0], ddof=1))  # 7.07
+    assert rows[0]["recall"] == 0.5 and np.isnan(rows[1]["FID std"])  # one seed: no spread
     shown = comparison.format_summary(rows)
     assert list(shown[0]) == ["model", "seeds", *comparison.COLUMNS]
-    assert shown[0]["FID"] == "25.00 ± 5.00" and shown[0]["recall"] == "0.50 ± 0.50"
-    assert shown[1]["training seconds"] == "0 ± 0"
+    assert shown[0]["FID"] == "25.00 ± 7.07" and shown[0]["recall"] == "0.50 ± 0.71"
+    assert shown[1]["FID"] == "40.00" and shown[1]["training seconds"] == "0"
 
 
 def test_the_shipped_grid_has_every_model_and_its_samples():
