@@ -1,5 +1,4 @@
 import dataclasses
-import gc
 
 import numpy as np
 import pytest
@@ -12,22 +11,8 @@ def images():
     return data.load("mnist", limit=512)[0]
 
 
-@pytest.fixture
-def frozen_garbage():
-    """Python's collector leaves the objects alive so far alone during the test. Late in a
-    full pytest run this test once took 40 s for its 20-s budget (about 20 s in isolation);
-    in chapter 9's kernel, stalls of this kind while TensorFlow traced a step ended when the
-    collector was frozen (suspected, not proven, to be full collections of many objects)."""
-    gc.collect()
-    gc.freeze()
-    yield
-    gc.unfreeze()
-
-
 @pytest.mark.parametrize("name", ["latent GAN", "latent GAN, tuned"])
-def test_a_two_phase_contestant_spends_one_budget_and_is_measured(
-    images, monkeypatch, name, frozen_garbage
-):
+def test_a_two_phase_contestant_spends_one_budget_and_is_measured(images, monkeypatch, name):
     # the latent GAN: an autoencoder for a share of the budget, then the GAN until the budget
     # is spent. The autoencoder needs ~150 steps to pass LatentGAN.adapt's check: a large
     # share keeps this test short on a slow machine.

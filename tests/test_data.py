@@ -119,6 +119,15 @@ def test_make_dataset_batches_and_shuffles_repeatably():
     assert isinstance(ds, tf.data.Dataset)
 
 
+def test_make_dataset_turns_tf_data_autotuning_off_also_after_a_map():
+    # with autotuning on, freeing an iterator that fit left mid-epoch (a time limit) waited
+    # for tf.data's sleeping tuning thread, up to tens of seconds, inside Python's collector
+    ds = data.make_dataset(np.zeros((10, 28, 28, 1), np.float32), batch_size=4)
+    assert ds.options().autotune.enabled is False
+    assert ds.map(lambda x: x).options().autotune.enabled is False  # as fit's input check
+    assert [len(batch) for batch in ds] == [4, 4, 2]
+
+
 def test_make_dataset_takes_points_too():
     points, _ = data.ring_of_gaussians(100)
     assert next(iter(data.make_dataset(points, 32))).shape == (32, 2)

@@ -19,6 +19,7 @@ import pytest
 import tensorflow as tf
 from small_models import MODELS, adam, build_small_model
 
+from aegan_tf import data
 from aegan_tf.callbacks import StopOnNonFiniteLoss
 from aegan_tf.models import GAN, build_mlp_discriminator, build_mlp_generator
 
@@ -45,7 +46,7 @@ def _state(model) -> list[np.ndarray]:
 
 
 def _unshuffled(images):
-    return tf.data.Dataset.from_tensor_slices(images).batch(BATCH)
+    return data.make_dataset(images, BATCH, shuffle=False)  # (tf.data autotuning off)
 
 
 JIT = [pytest.param(False, id="graph"), pytest.param(True, id="xla")]
