@@ -3,6 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+# `make test` runs the tests in two processes (pytest-xdist), a test file each at a time (a
+# notebook's cells run in order in one kernel; a module's fixtures are built once): most tests
+# keep one core busy. (`--dist loadgroup` would split files, but pytest-xdist 3.8's groups
+# have no effect under pytest 9.2, whose node ids it no longer rewrites.)
+PARALLEL ?= -n 2 --dist loadfile
 
 .PHONY: book test unit oldest assignments clean
 
@@ -24,8 +29,8 @@ test: $(READY)
 	bash tools/install_browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
-	$(BIN)/python tests/check_oldest_install.py
+	$(BIN)/python -m pytest $(PARALLEL)
+	$(BIN)/python tests/check_oldest_install.py $(PARALLEL)
 
 ## The unit tests alone (pytest -m unit: no notebooks, book build, browser or slow training
 ## tests), for a developer's inner loop. `make test` runs everything.

@@ -40,6 +40,7 @@ PYTHON = VENV / "bin" / "python"
 DONE = VENV / "aegan-oldest.json"  # written when steps 1-4 passed: the environment is clean
 KEPT = ("tensorflow", "keras", "numpy")
 REPOSITORY = "git+https://github.com/aegan-tf/aegan-tf"
+TEST_TOOLS = ("pytest", "pytest-xdist", "execnet")  # at requirements.txt's versions
 
 
 class CheckFailed(Exception):
@@ -136,7 +137,7 @@ def prepare(requirements: list[str]) -> None:
     if not VENV.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     DONE.unlink(missing_ok=True)
-    pip("install", "--quiet", *base_pins, pinned("pytest"))
+    pip("install", "--quiet", *base_pins, *(pinned(tool) for tool in TEST_TOOLS))
     base = installed()
     step(f"1. base: {', '.join(base_pins)}")
 
@@ -162,10 +163,13 @@ def prepare(requirements: list[str]) -> None:
 BOOK_TESTS = ("test_book.py", "test_assignments.py", "test_references.py", "test_workflow.py")
 
 
-def run_unit_tests() -> None:
-    """Step 5: the unit tests, importing the installed package (importlib mode: no source path)."""
+def run_unit_tests(pytest_args: list[str]) -> None:
+    """Step 5: the unit tests, importing the installed package (importlib mode: no source path).
+
+    ``pytest_args``: more arguments for pytest (`make test` gives its two processes).
+    """
     command = [
-        str(VENV / "bin" / "pytest"), "tests", "-q",
+        str(VENV / "bin" / "pytest"), "tests", "-q", *pytest_args,
         # the book's own checks (build, browser, references, student notebooks), not the package's
         *(f"--ignore=tests/{name}" for name in BOOK_TESTS),
         "--disable-warnings", "-o", "addopts=", "-p", "no:cacheprovider", "--import-mode=importlib",
@@ -185,7 +189,7 @@ def step(message: str) -> None:
 def main() -> int:
     try:
         prepare(declared_requirements())
-        run_unit_tests()
+        run_unit_tests(sys.argv[1:])
     except CheckFailed as failure:
         print(f"check_oldest_install: FAILED: {failure}", file=sys.stderr)
         return 1
