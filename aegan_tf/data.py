@@ -143,6 +143,51 @@ def make_dataset(
     return ds.with_options(options)
 
 
+def make_semi_supervised_dataset(
+    images: np.ndarray,
+    labelled_images: np.ndarray,
+    labels: np.ndarray,
+    batch_size: int = 128,
+    labelled_batch_size: int | None = None,
+    seed: int = 0,
+) -> tf.data.Dataset:
+    """Batches ``(images (B, ...), (labelled_images (L, ...), labels (L,)))`` for a
+    semi-supervised model (:class:`~aegan_tf.models.SemiSupervisedAAE`).
+
+    An epoch is one pass over ``images`` in shuffled batches of ``batch_size``, as
+    :func:`make_dataset` makes them; each batch comes with ``labelled_batch_size`` (default:
+    ``batch_size``, at most the number of labelled examples) of the labelled examples, drawn
+    in a shuffled order that starts again, reshuffled, whenever they run out. ``labels``:
+    whole numbers from 0, one per labelled example.
+    """
+    check_examples(labelled_images, "labelled_images")
+    labels = np.asarray(labels)
+    n = len(labelled_images)
+    if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0:
+        raise ValueError(
+            f"labels must be {n} whole numbers >= 0, one per labelled example; got "
+            f"{labels.dtype} of shape {labels.shape}."
+        )
+    labelled_batch_size = check_positive_int(
+        batch_size if labelled_batch_size is None else labelled_batch_size, "labelled_batch_size"
+    )
+    if labelled_batch_size > n:
+        raise ValueError(
+            f"labelled_batch_size ({labelled_batch_size}) is larger than the number of "
+            f"labelled examples ({n}); give a smaller one."
+        )
+    unlabelled = make_dataset(images, batch_size, seed=seed)
+    labelled = (
+        tf.data.Dataset.from_tensor_slices((labelled_images, labels.astype(np.int32)))
+        .shuffle(n, seed=seed + 1, reshuffle_each_iteration=True)
+        .repeat()
+        .batch(labelled_batch_size, drop_remainder=True)
+    )
+    options = tf.data.Options()
+    options.autotune.enabled = False  # (see make_dataset)
+    return tf.data.Dataset.zip((unlabelled, labelled)).with_options(options)
+
+
 def ring_of_gaussians(
     n: int, modes: int = 8, radius: float = 2.0, std: float = 0.05, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:

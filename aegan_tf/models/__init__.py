@@ -23,6 +23,7 @@ from aegan_tf.models.blocks import (
 from aegan_tf.models.decoded_mixture import DecodedGaussianMixture
 from aegan_tf.models.gan import GAN
 from aegan_tf.models.latent_gan import LatentGAN
+from aegan_tf.models.semi_supervised_aae import SemiSupervisedAAE
 from aegan_tf.models.vae import VAE, reparameterize
 from aegan_tf.models.vaegan import VAEGAN
 
@@ -38,6 +39,7 @@ __all__ = [
     "BiGAN",
     "DecodedGaussianMixture",
     "LatentGAN",
+    "SemiSupervisedAAE",
     "build_conv_decoder",
     "build_conv_encoder",
     "build_dcgan_discriminator",
