@@ -137,9 +137,15 @@ def make_dataset(
     ds = tf.data.Dataset.from_tensor_slices(elements)
     if shuffle:
         ds = ds.shuffle(n, seed=seed, reshuffle_each_iteration=True)
+    return _without_autotuning(
+        ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(PREFETCH)
+    )
+
+
+def _without_autotuning(ds: tf.data.Dataset) -> tf.data.Dataset:
+    """``ds`` with tf.data's autotuning off (see :func:`make_dataset` for why)."""
     options = tf.data.Options()
     options.autotune.enabled = False
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(PREFETCH)
     return ds.with_options(options)
 
 
@@ -183,9 +189,7 @@ def make_semi_supervised_dataset(
         .repeat()
         .batch(labelled_batch_size, drop_remainder=True)
     )
-    options = tf.data.Options()
-    options.autotune.enabled = False  # (see make_dataset)
-    return tf.data.Dataset.zip((unlabelled, labelled)).with_options(options)
+    return _without_autotuning(tf.data.Dataset.zip((unlabelled, labelled)))
 
 
 def ring_of_gaussians(

@@ -114,6 +114,21 @@ def test_trains_under_xla(digits):
     assert all(np.isfinite(v[-1]) for v in logs.values())
 
 
+@pytest.mark.parametrize("jit", [False, True], ids=["graph", "xla"])
+def test_a_nan_labelled_image_is_refused_before_it_reaches_a_weight(digits, jit):
+    images, labels = digits
+    labelled = images[:64].copy()
+    labelled[5, 3, 4, 0] = np.nan  # only in the labelled stream: the first batch holds it
+    model = _model()
+    model.compile(jit_compile=jit)
+    batches = data.make_semi_supervised_dataset(images, labelled, labels[:64], batch_size=64)
+    before = [np.array(w) for w in model.get_weights()]
+    with pytest.raises(ValueError, match=r"hold NaN or infinity.* stopped at epoch 1, step 1;"):
+        model.fit(batches, epochs=1, verbose=0)
+    for expected, got in zip(before, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
 def test_clear_errors(digits):
     encoder = build_dense_encoder(CLASSES + STYLE)
     decoder = build_dense_decoder(CLASSES + STYLE)

@@ -155,8 +155,9 @@ def _checked_batch(
     value_range: tuple[float, float] | None, rank: int | None, role: str | None, reproduced: int
 ):
     """A ``tf.data`` map function that returns its element unchanged once its first item
-    (the examples) is finite and item ``reproduced`` (0: the examples; 1: targets, where the
-    element has them) is, if it has rank ``rank`` (any rank for ``None``), inside
+    (the examples) and every other float tensor in it (targets; a semi-supervised model's
+    labelled examples) are finite, and item ``reproduced`` (0: the examples; 1: targets,
+    where the element has them) is, if it has rank ``rank`` (any rank for ``None``), inside
     ``value_range``; else it raises ``InvalidArgumentError`` with a message that ``fit``
     turns into a ``ValueError``. It runs in the input pipeline, outside the training step:
     XLA cannot drop it, and the step's arithmetic is untouched."""
@@ -172,9 +173,12 @@ def _checked_batch(
             return data
         values = tf.cast(x, tf.float32)
         finite = tf.math.is_finite(values)
+        every_float = [
+            tf.cast(item, tf.float32) for item in tf.nest.flatten(data) if floating(item)
+        ]
         checks = [
             tf.debugging.Assert(
-                tf.reduce_all(finite),
+                tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in every_float]),
                 [f"{_BAD_BATCH} hold NaN or infinity: fix or drop them (for example "
                  "with np.isfinite(images).all(axis=(1, 2, 3)))."],
             )
