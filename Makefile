@@ -9,7 +9,7 @@ READY := $(VENV)/.ready
 # have no effect under pytest 9.2, whose node ids it no longer rewrites.)
 PARALLEL ?= -n 2 --dist loadfile
 
-.PHONY: book test unit oldest assignments clean
+.PHONY: book html test unit oldest assignments clean
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(READY): requirements.txt pyproject.toml
 ## a chapter's claim that does not hold fails the build (AEGAN_STRICT_CLAIMS=1).
 book: $(READY)
 	AEGAN_STRICT_CLAIMS=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
+
+## The same pages from the notebooks' stored outputs, without executing them: about a minute.
+html: $(READY)
+	$(BIN)/python tools/build_html.py
 
 ## Lint and format check, unit tests of the package, a warnings-as-errors book build and its pages in
 ## headless Chromium (installed from Debian's package when run as root), every notebook under nbval;

@@ -6,10 +6,9 @@ cross-references, the bibliography, math and MyST syntax, and what a reader sees
 builds the same pages, executing them.
 """
 
+import importlib.util
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,22 +19,17 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = ROOT / "_build" / "browser-check"
 
 
+_spec = importlib.util.spec_from_file_location("build_html", ROOT / "tools" / "build_html.py")
+build_html = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_html)
+
+
 @pytest.fixture(scope="module")
 def html(tmp_path_factory) -> Path:
-    """The book built once, without executing the notebooks: ``_build/html``."""
+    """The book built once as `make html` builds it, without executing the notebooks:
+    ``_build/html``."""
     out = tmp_path_factory.mktemp("book")
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    config["execute"]["execute_notebooks"] = "off"
-    extensions = config["sphinx"]["local_extensions"]  # paths are read from the config's folder
-    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in extensions.items()}
-    config_path = out / "_config.yml"
-    config_path.write_text(yaml.safe_dump(config))
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--config", str(config_path),
-         "--path-output", str(out), "--warningiserror", "--keep-going"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    result = build_html.build_html(out)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return out / "_build" / "html"
 
