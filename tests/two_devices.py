@@ -27,6 +27,7 @@ from aegan_tf.models import (  # noqa: E402
     GAN,
     AdversarialAutoencoder,
     Autoencoder,
+    SemiSupervisedAAE,
     build_dcgan_discriminator,
     build_dcgan_generator,
     build_dense_decoder,
@@ -44,7 +45,8 @@ def sgd() -> keras.optimizers.Optimizer:
 
 def build(name: str, autoencoder, images) -> keras.Model:
     """The model ``name``: one of the small models, or a DCGAN (batch normalisation in its
-    generator), or a conditional AAE (labels in each batch)."""
+    generator), or a conditional AAE (labels in each batch), or a semi-supervised AAE (a
+    labelled batch beside each batch)."""
     if name == "dcgan":
         keras.utils.set_random_seed(0)
         model = GAN(
@@ -64,6 +66,16 @@ def build(name: str, autoencoder, images) -> keras.Model:
             seed=0,
         )
         model.compile(sgd(), sgd(), sgd())
+    elif name == "semi_supervised_aae":
+        keras.utils.set_random_seed(0)
+        model = SemiSupervisedAAE(
+            build_dense_encoder(10 + CODE, hidden_units=(32,)),
+            build_dense_decoder(10 + CODE, hidden_units=(32,)),
+            build_mlp_discriminator(10, (16,)),
+            build_mlp_discriminator(CODE, (16,)),
+            seed=0,
+        )
+        model.compile(sgd(), sgd(), sgd(), sgd())
     else:
         model = build_small_model(name, autoencoder, images, optimizer=sgd, dropout=0.0)
     return model
@@ -74,6 +86,9 @@ def batches(name: str, images, labels) -> tf.data.Dataset:
         return tf.data.Dataset.from_tensor_slices(images * 2 - 1).batch(GLOBAL_BATCH)
     if name == "conditional_aae":
         return tf.data.Dataset.from_tensor_slices((images, labels)).batch(GLOBAL_BATCH)
+    if name == "semi_supervised_aae":  # the labelled batch: the same images, reversed
+        labelled = (images[::-1], labels[::-1].astype(np.int32))
+        return tf.data.Dataset.from_tensor_slices((images, labelled)).batch(GLOBAL_BATCH)
     return tf.data.Dataset.from_tensor_slices(images).batch(GLOBAL_BATCH)
 
 
@@ -114,4 +129,4 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or [*MODELS, "dcgan", "conditional_aae"])
+    main(sys.argv[1:] or [*MODELS, "dcgan", "conditional_aae", "semi_supervised_aae"])
