@@ -2,8 +2,10 @@
 (resilience, multi-device): seconds per epoch on a few dozen digits."""
 
 import keras
+import numpy as np
+import tensorflow as tf
 
-from aegan_tf import losses
+from aegan_tf import data, losses
 from aegan_tf.models import (
     GAN,
     VAE,
@@ -12,6 +14,7 @@ from aegan_tf.models import (
     Autoencoder,
     BiGAN,
     LatentGAN,
+    SemiSupervisedAAE,
     build_conv_decoder,
     build_conv_encoder,
     build_dcgan_discriminator,
@@ -23,7 +26,10 @@ from aegan_tf.models import (
 )
 
 CODE = 4
-MODELS = ["autoencoder", "vae", "gan", "wgan_gp", "latent_gan", "aae", "vaegan", "bigan"]
+MODELS = [
+    "autoencoder", "vae", "gan", "wgan_gp", "latent_gan", "aae", "vaegan", "bigan",
+    "semi_supervised_aae",
+]  # fmt: skip
 
 
 def adam() -> keras.optimizers.Optimizer:
@@ -85,6 +91,15 @@ def build_small_model(
             seed=0,
         )
         model.compile(optimizer(), optimizer(), optimizer(), jit_compile=jit_compile)
+    elif name == "semi_supervised_aae":
+        model = SemiSupervisedAAE(
+            build_dense_encoder(10 + CODE, hidden_units=(32,)),
+            build_dense_decoder(10 + CODE, hidden_units=(32,)),
+            build_mlp_discriminator(10, (16,)),
+            build_mlp_discriminator(CODE, (16,)),
+            seed=0,
+        )
+        model.compile(*(optimizer() for _ in range(4)), jit_compile=jit_compile)
     elif name == "vaegan":
         model = VAEGAN(
             build_conv_encoder(2 * CODE, filters=(4, 8)),
@@ -102,3 +117,15 @@ def build_small_model(
         )
         model.compile(optimizer(), optimizer(), jit_compile=jit_compile)
     return model
+
+
+def small_batches(name: str | None, images, batch_size: int) -> tf.data.Dataset:
+    """The batches that model ``name`` trains on, in the same order every epoch: the images;
+    for the semi-supervised AAE each batch beside a labelled batch (the same images, labelled
+    0 to 9 in turn)."""
+    unlabelled = data.make_dataset(images, batch_size, shuffle=False)  # (autotuning off)
+    if name != "semi_supervised_aae":
+        return unlabelled
+    labels = np.arange(len(images)) % 10
+    labelled = data.make_dataset(images, batch_size, shuffle=False, labels=labels)
+    return tf.data.Dataset.zip((unlabelled, labelled))

@@ -20,7 +20,7 @@ from aegan_tf.distribute import (
     share_of_global_loss,
 )
 
-NAMES = [*MODELS, "dcgan", "conditional_aae", "semi_supervised_aae"]
+NAMES = [*MODELS, "dcgan", "conditional_aae"]
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,8 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from small_models import MODELS, adam, build_small_model
+from small_models import MODELS, adam, build_small_model, small_batches
 
-from aegan_tf import data
 from aegan_tf.callbacks import StopOnNonFiniteLoss
 from aegan_tf.models import GAN, build_mlp_discriminator, build_mlp_generator
 
@@ -45,8 +44,8 @@ def _state(model) -> list[np.ndarray]:
     return [np.array(keras.ops.convert_to_numpy(v)) for v in variables]
 
 
-def _unshuffled(images):
-    return data.make_dataset(images, BATCH, shuffle=False)  # (tf.data autotuning off)
+def _unshuffled(images, name=None):
+    return small_batches(name, images, BATCH)
 
 
 JIT = [pytest.param(False, id="graph"), pytest.param(True, id="xla")]
@@ -82,7 +81,7 @@ def test_a_nan_image_is_refused_before_it_reaches_a_weight(
     checkpoint = tmp_path / "last.weights.h5"
     with pytest.raises(ValueError, match=r"hold NaN or infinity.* stopped at epoch 1, step 3;"):
         model.fit(  # a dataset: at the batch that holds it, before the step
-            _unshuffled(bad),
+            _unshuffled(bad, name),
             epochs=3,
             verbose=0,
             callbacks=[keras.callbacks.ModelCheckpoint(checkpoint, save_weights_only=True)],
@@ -160,7 +159,7 @@ def test_a_step_that_leaves_a_weight_non_finite_stops_training_and_restores_the_
     at_start = _state(model)
     checkpoint = tmp_path / "last.weights.h5"
     history = model.fit(
-        _unshuffled(digits),
+        _unshuffled(digits, name),
         epochs=3,
         verbose=0,
         callbacks=[
@@ -239,16 +238,16 @@ class _Disconnect(keras.callbacks.Callback):
 @pytest.mark.parametrize("name", MODELS)
 def test_backup_and_restore_resumes_to_the_same_state(name, jit, digits, autoencoder, tmp_path):
     straight = build_small_model(name, autoencoder, digits, jit_compile=jit)
-    straight.fit(_unshuffled(digits), epochs=3, verbose=0)
+    straight.fit(_unshuffled(digits, name), epochs=3, verbose=0)
 
     backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
     interrupted = build_small_model(name, autoencoder, digits, jit_compile=jit)
     with pytest.raises(RuntimeError, match="disconnected"):
         interrupted.fit(
-            _unshuffled(digits), epochs=3, verbose=0, callbacks=[backup, _Disconnect(2, 3)]
+            _unshuffled(digits, name), epochs=3, verbose=0, callbacks=[backup, _Disconnect(2, 3)]
         )
     resumed = build_small_model(name, autoencoder, digits, seed=1, jit_compile=jit)  # other weights
-    history = resumed.fit(_unshuffled(digits), epochs=3, verbose=0, callbacks=[backup])
+    history = resumed.fit(_unshuffled(digits, name), epochs=3, verbose=0, callbacks=[backup])
     assert history.epoch == [1, 2]  # epoch 2 again from its start, then epoch 3
     # Weights, optimizer moments and step counts, noise generators: all as if never stopped.
     for expected, got in zip(_state(straight), _state(resumed), strict=True):
@@ -260,7 +259,7 @@ def test_every_model_trains_under_xla_and_keeps_its_range_check(name, digits, au
     # XLA (jit_compile=True, Keras's default on a GPU) drops tf.debugging.assert_* ops: the
     # range check runs on the host (an array) and in the input pipeline (a dataset).
     model = build_small_model(name, autoencoder, digits, jit_compile=True)
-    history = model.fit(_unshuffled(digits), epochs=1, verbose=0)
+    history = model.fit(_unshuffled(digits, name), epochs=1, verbose=0)
     assert history.epoch == [0] and _all_finite(_state(model))
     value_range, _, role = model.expected_examples()
     if value_range is None:  # (the tests' small GAN has a linear generator: any finite values)
@@ -273,7 +272,7 @@ def test_every_model_trains_under_xla_and_keeps_its_range_check(name, digits, au
     with pytest.raises(ValueError, match=expected + r".*they reached 0 to 255"):
         model.fit(pixels, batch_size=BATCH, epochs=1, verbose=0)
     with pytest.raises(ValueError, match=expected + r".*The batch reached 0 to 255"):
-        model.fit(_unshuffled(pixels), epochs=1, verbose=0)
+        model.fit(_unshuffled(pixels, name), epochs=1, verbose=0)
 
 
 def test_the_weight_check_is_not_fooled_by_a_sum_that_overflows():
@@ -331,7 +330,7 @@ def test_load_weights_restores_the_optimizer_state_of_a_model_that_has_not_train
     # Keras skips the saved moments of an optimizer that is not built yet (a fresh compile):
     # training would go on with fresh ones. The models build it before loading.
     trained = build_small_model(name, autoencoder, digits)
-    trained.fit(_unshuffled(digits), epochs=1, verbose=0)
+    trained.fit(_unshuffled(digits, name), epochs=1, verbose=0)
     trained.save_weights(tmp_path / "trained.weights.h5")
     loaded = build_small_model(name, autoencoder, digits, seed=1)
     loaded.load_weights(tmp_path / "trained.weights.h5")

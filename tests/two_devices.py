@@ -27,7 +27,6 @@ from aegan_tf.models import (  # noqa: E402
     GAN,
     AdversarialAutoencoder,
     Autoencoder,
-    SemiSupervisedAAE,
     build_dcgan_discriminator,
     build_dcgan_generator,
     build_dense_decoder,
@@ -45,8 +44,7 @@ def sgd() -> keras.optimizers.Optimizer:
 
 def build(name: str, autoencoder, images) -> keras.Model:
     """The model ``name``: one of the small models, or a DCGAN (batch normalisation in its
-    generator), or a conditional AAE (labels in each batch), or a semi-supervised AAE (a
-    labelled batch beside each batch)."""
+    generator), or a conditional AAE (labels in each batch)."""
     if name == "dcgan":
         keras.utils.set_random_seed(0)
         model = GAN(
@@ -66,16 +64,6 @@ def build(name: str, autoencoder, images) -> keras.Model:
             seed=0,
         )
         model.compile(sgd(), sgd(), sgd())
-    elif name == "semi_supervised_aae":
-        keras.utils.set_random_seed(0)
-        model = SemiSupervisedAAE(
-            build_dense_encoder(10 + CODE, hidden_units=(32,)),
-            build_dense_decoder(10 + CODE, hidden_units=(32,)),
-            build_mlp_discriminator(10, (16,)),
-            build_mlp_discriminator(CODE, (16,)),
-            seed=0,
-        )
-        model.compile(sgd(), sgd(), sgd(), sgd())
     else:
         model = build_small_model(name, autoencoder, images, optimizer=sgd, dropout=0.0)
     return model
@@ -129,4 +117,4 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or [*MODELS, "dcgan", "conditional_aae", "semi_supervised_aae"])
+    main(sys.argv[1:] or [*MODELS, "dcgan", "conditional_aae"])
