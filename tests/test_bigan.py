@@ -91,3 +91,28 @@ def test_clear_errors():
     with pytest.raises(ValueError, match="must be 2 different optimizer objects"):
         adam = keras.optimizers.Adam()
         bigan.compile(adam, adam)
+
+
+def test_uniform_prior_draws_in_the_cube_trains_and_is_saved(images, tmp_path):
+    keras.utils.set_random_seed(0)
+    bigan = BiGAN(
+        build_conv_encoder(LATENT, filters=(8, 16)),
+        build_conv_decoder(LATENT, filters=(16, 8), output_activation="sigmoid"),
+        build_joint_discriminator(LATENT, filters=(8, 16), hidden_units=(32,)),
+        seed=0,
+        prior="uniform",
+    )
+    _, (_, z) = bigan._pairs(images[: 512 // 4].repeat(8, axis=0))  # 1,024 draws in training
+    z = z.numpy()
+    assert np.abs(z).max() <= 1.0 and abs(z.std() - 3**-0.5) < 0.02  # U(-1, 1): std 1/√3
+    noise = bigan.sample_noise(1000, seed=1)
+    assert np.abs(noise).max() <= 1.0 and abs(noise.std() - 3**-0.5) < 0.02
+    bigan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), jit_compile=True)
+    logs = bigan.fit(images, batch_size=64, epochs=1, verbose=0).history
+    assert np.isfinite(logs["d_loss"][0]) and np.isfinite(logs["g_loss"][0])
+    bigan.save(tmp_path / "uniform.keras")
+    loaded = keras.models.load_model(tmp_path / "uniform.keras")
+    assert loaded.prior == "uniform"
+    np.testing.assert_array_equal(loaded.sample_noise(5, seed=3), bigan.sample_noise(5, seed=3))
+    with pytest.raises(ValueError, match=r"prior must be one of \('normal', 'uniform'\), got 'u'"):
+        BiGAN(bigan.encoder, bigan.generator, bigan.discriminator, prior="u")

@@ -157,6 +157,22 @@ def test_generate_is_repeatable_for_a_seed():
     assert gan.generate(300, seed=0, batch_size=128).shape == (300, 2)
 
 
+def test_uniform_prior_in_training_and_in_generate(tmp_path):
+    keras.utils.set_random_seed(0)
+    identity = keras.Sequential([keras.Input((2,)), keras.layers.Identity()])
+    gan = GAN(identity, build_mlp_discriminator(2, (16,)), seed=0, prior="uniform")
+    z = gan._noise(4096).numpy()  # what train_step draws
+    assert np.abs(z).max() <= 1.0 and abs(z.std() - 3**-0.5) < 0.02
+    samples = gan.generate(4096, seed=1)  # G is the identity: the noise itself
+    assert np.abs(samples).max() <= 1.0 and abs(samples.std() - 3**-0.5) < 0.02
+    gan.compile(_adam(), _adam(), jit_compile=True)
+    gan.fit(POINTS, batch_size=16, epochs=1, verbose=0)
+    gan.save(tmp_path / "uniform.keras")
+    assert keras.models.load_model(tmp_path / "uniform.keras").prior == "uniform"
+    with pytest.raises(ValueError, match=r"prior must be one of \('normal', 'uniform'\)"):
+        GAN(identity, build_mlp_discriminator(2, (16,)), prior="gaussian")
+
+
 def test_saved_gan_reproduces_samples_and_resumes_training(tmp_path):
     gan = _toy_gan()
     gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), _adam(), loss="hinge", d_steps=2)

@@ -23,7 +23,7 @@ from aegan_tf.models.adversarial import (
     adversarial_objective,
     check_one_logit,
 )
-from aegan_tf.models.composed import Encoding, checks_training_images
+from aegan_tf.models.composed import Encoding, check_prior, checks_training_images, draw_noise
 
 
 def check_bigan_networks(
@@ -77,6 +77,9 @@ class BiGAN(Encoding, AdversarialModel):
         generator: noise ``(N, latent_dim)`` -> images ``(N, H, W, C)``.
         discriminator: ``[images, codes]`` -> logits ``(N, 1)``.
         seed: seeds the noise drawn during training.
+        prior: ``"normal"`` (``N(0, I)``) or ``"uniform"`` (``U(-1, 1)`` in every unit, as
+            Donahue et al.; give the encoder a ``tanh`` output, so that its codes can lie
+            where the noise does).
     """
 
     NETWORKS: ClassVar = ("encoder", "generator", "discriminator")
@@ -91,12 +94,14 @@ class BiGAN(Encoding, AdversarialModel):
         generator: keras.Model,
         discriminator: keras.Model,
         seed: int | None = None,
+        prior: str = "normal",
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self._set_networks(encoder=encoder, generator=generator, discriminator=discriminator)
         self.image_shape, self.latent_dim = check_bigan_networks(encoder, generator, discriminator)
         self.seed = seed
+        self.prior = check_prior(prior)
         self.objective: AdversarialObjective | None = None  # set by compile
         self.noise_seeds = keras.random.SeedGenerator(seed)
         self.trackers = {
@@ -137,7 +142,7 @@ class BiGAN(Encoding, AdversarialModel):
     def _pairs(self, images, training: bool = True):
         """``(x, E(x))`` and ``(G(z), z)`` for a batch of images and fresh noise."""
         z = rows_for_this_replica(
-            lambda n: keras.random.normal((n, self.latent_dim), seed=self.noise_seeds),
+            lambda n: draw_noise((n, self.latent_dim), self.prior, self.noise_seeds),
             tf.shape(images)[0],
         )
         real = (images, self.encoder(images, training=training))
@@ -182,4 +187,4 @@ class BiGAN(Encoding, AdversarialModel):
         return self.generator(z, training=False)
 
     def settings(self) -> dict:
-        return {"seed": self.seed}
+        return {"seed": self.seed, "prior": self.prior}

@@ -593,17 +593,43 @@ class ComposedModel(keras.Model):
         return cls(**config)
 
 
+NOISE_PRIORS = ("normal", "uniform")
+"""The noise a generator can be trained on: ``N(0, I)``, or ``U(-1, 1)`` in every unit (the
+BiGAN paper's choice, Donahue et al. 2016)."""
+
+
+def check_prior(prior) -> str:
+    """``prior`` if it is one of :data:`NOISE_PRIORS`, else a ``ValueError``."""
+    if prior not in NOISE_PRIORS:
+        raise ValueError(f"prior must be one of {NOISE_PRIORS}, got {prior!r}.")
+    return prior
+
+
+def draw_noise(shape, prior: str, seed) -> tf.Tensor:
+    """Noise of ``shape`` from ``prior`` (see :data:`NOISE_PRIORS`), drawn in the graph with
+    ``seed`` (a ``keras.random.SeedGenerator``)."""
+    if prior == "uniform":
+        return keras.random.uniform(shape, minval=-1.0, maxval=1.0, seed=seed)
+    return keras.random.normal(shape, seed=seed)
+
+
 class GenerativeModel(ComposedModel):
     """A composed model that draws new examples: ``generate(n, seed) -> (n, ...)``.
 
     Subclasses set ``latent_dim`` and define :meth:`generate_from` (noise -> examples); they
-    may override :meth:`sample_noise` (the default is ``N(0, I)``, as for a GAN or a VAE).
+    may set ``prior`` to ``"uniform"`` (see :data:`NOISE_PRIORS`) or override
+    :meth:`sample_noise` (the default is ``N(0, I)``, as for a GAN or a VAE).
     """
 
+    prior = "normal"
+
     def sample_noise(self, n: int, seed: int = 0) -> np.ndarray:
-        """Noise ``(n, latent_dim)`` from ``N(0, I)``, the same for the same ``seed`` anywhere."""
+        """Noise ``(n, latent_dim)`` from the model's ``prior`` (``N(0, I)`` unless it says
+        ``"uniform"``), the same for the same ``seed`` anywhere."""
         n = check_positive_int(n, "n")
         rng = np.random.default_rng(seed)
+        if self.prior == "uniform":
+            return rng.uniform(-1.0, 1.0, (n, self.latent_dim)).astype(np.float32)
         return rng.standard_normal((n, self.latent_dim)).astype(np.float32)
 
     def generate(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:

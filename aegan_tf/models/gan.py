@@ -16,7 +16,7 @@ from aegan_tf.models.adversarial import (
     adversarial_objective,
     check_one_logit,
 )
-from aegan_tf.models.composed import checks_training_images
+from aegan_tf.models.composed import check_prior, checks_training_images, draw_noise
 
 
 def _is_batch_of_vectors(shape) -> bool:
@@ -34,7 +34,8 @@ class GAN(AdversarialModel):
 
     Each ``train_step`` takes a batch of real examples ``(B, ...)`` and makes ``d_steps``
     discriminator updates (all on that batch), then one generator update, each on fresh
-    noise ``z ~ N(0, I)``. ``fit`` logs ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake``: the mean
+    noise ``z`` from the prior (``N(0, I)``, or ``U(-1, 1)`` with ``prior="uniform"``).
+    ``fit`` logs ``d_loss``, ``g_loss``, ``d_real`` and ``d_fake``: the mean
     of ``D(x)`` and ``D(G(z))`` over the batch, as probabilities (the sigmoid of the logit)
     for the ``nonsaturating`` and ``minimax`` losses, as raw outputs for the others::
 
@@ -48,13 +49,19 @@ class GAN(AdversarialModel):
         generator: maps noise ``(N, latent_dim)`` to examples ``(N, ...)``.
         discriminator: maps examples ``(N, ...)`` to logits ``(N, 1)``.
         seed: seeds the noise drawn during training.
+        prior: ``"normal"`` or ``"uniform"``, the noise ``G`` is trained on and generates from.
     """
 
     NETWORKS = ("generator", "discriminator")
     OPTIMIZERS: ClassVar = {"d_optimizer": ("discriminator",), "g_optimizer": ("generator",)}
 
     def __init__(
-        self, generator: keras.Model, discriminator: keras.Model, seed: int | None = None, **kwargs
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        seed: int | None = None,
+        prior: str = "normal",
+        **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self._set_networks(generator=generator, discriminator=discriminator)
@@ -71,6 +78,7 @@ class GAN(AdversarialModel):
         check_one_logit(discriminator)
         self.latent_dim = int(generator.input_shape[-1])
         self.seed = seed
+        self.prior = check_prior(prior)
         self.objective: AdversarialObjective | None = None  # set by compile
         self.noise_seeds = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
@@ -118,7 +126,7 @@ class GAN(AdversarialModel):
 
     def _noise(self, batch_size) -> tf.Tensor:
         return rows_for_this_replica(
-            lambda n: keras.random.normal((n, self.latent_dim), seed=self.noise_seeds), batch_size
+            lambda n: draw_noise((n, self.latent_dim), self.prior, self.noise_seeds), batch_size
         )
 
     def discriminate(self, x, batch_size: int = 1024) -> np.ndarray:
@@ -165,4 +173,4 @@ class GAN(AdversarialModel):
         return self.generator(z, training=False)
 
     def settings(self) -> dict:
-        return {"seed": self.seed}
+        return {"seed": self.seed, "prior": self.prior}
