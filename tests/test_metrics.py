@@ -252,6 +252,18 @@ def test_knn_accuracy_finds_curved_clusters_that_no_plane_separates():
         knn_accuracy(codes[:400], labels[:400], codes[400:, :1], labels[400:])
 
 
+def test_nearest_neighbour_accuracy_is_the_share_of_test_codes_voted_right():
+    from aegan_tf.metrics import nearest_neighbour_accuracy
+
+    train = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
+    test = np.array([[1.0, 0.0], [9.0, 1.0], [0.0, 8.0], [6.0, 0.5]])
+    # nearest training codes: 0, 1, 2, 1 (labels 0, 1, 2, 1), against labels 0, 1, 0, 2
+    got = nearest_neighbour_accuracy(train, np.array([0, 1, 2]), test, np.array([0, 1, 0, 2]))
+    assert got == 0.5
+    with pytest.raises(ValueError, match="same size, got 2 and 1"):
+        nearest_neighbour_accuracy(train, np.array([0, 1, 2]), test[:, :1], np.array([0, 1, 0, 2]))
+
+
 def test_sharpness_drops_when_images_are_blurred_and_checks_the_range():
     from aegan_tf.metrics import sharpness
 

@@ -29,7 +29,7 @@ from aegan_tf.metrics.features import (
     model_card,
 )
 from aegan_tf.metrics.nearest import nearest_neighbours
-from aegan_tf.metrics.probe import knn_accuracy, linear_probe
+from aegan_tf.metrics.probe import knn_accuracy, linear_probe, nearest_neighbour_accuracy
 from aegan_tf.metrics.report import sample_report
 from aegan_tf.metrics.sharpness import sharpness
 
@@ -50,6 +50,7 @@ __all__ = [
     "linear_probe",
     "mode_coverage",
     "model_card",
+    "nearest_neighbour_accuracy",
     "nearest_neighbours",
     "precision_recall",
     "sample_report",

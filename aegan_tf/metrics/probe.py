@@ -79,6 +79,25 @@ def knn_accuracy(
     about ``1 / n_classes``.
     """
     x, y, x_test, y_test = _check_train_and_test(train_codes, train_labels, test_codes, test_labels)
+    predicted = _knn_predictions(x, y, x_test, k)
+    return np.array([np.mean(predicted[y_test == c] == c) for c in np.unique(y)])
+
+
+def nearest_neighbour_accuracy(
+    train_codes: np.ndarray,
+    train_labels: np.ndarray,
+    test_codes: np.ndarray,
+    test_labels: np.ndarray,
+) -> float:
+    """The share of test codes ``(M, d)`` whose nearest training code ``(N, d)`` (Euclidean)
+    has the same label: the 1-nearest-neighbour accuracy by which Donahue et al. 2016 compare
+    encoders. Over all test codes, where :func:`knn_accuracy` gives it per class."""
+    x, y, x_test, y_test = _check_train_and_test(train_codes, train_labels, test_codes, test_labels)
+    return float(np.mean(_knn_predictions(x, y, x_test, 1) == y_test))
+
+
+def _knn_predictions(x: np.ndarray, y: np.ndarray, x_test: np.ndarray, k) -> np.ndarray:
+    """The majority label ``(M,)`` of each test code's ``k`` nearest training codes."""
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= len(x):
         raise ValueError(f"k must be an integer from 1 to {len(x)} (training codes), got {k!r}.")
     classes, y_index = np.unique(y, return_inverse=True)
@@ -86,5 +105,4 @@ def knn_accuracy(
     nearest = np.argpartition(squared, k - 1, axis=1)[:, :k]  # (M, k), unordered
     votes = np.zeros((len(x_test), len(classes)))
     np.add.at(votes, (np.arange(len(x_test))[:, None], y_index[nearest]), 1)
-    predicted = classes[np.argmax(votes, axis=1)]
-    return np.array([np.mean(predicted[y_test == c] == c) for c in classes])
+    return classes[np.argmax(votes, axis=1)]
