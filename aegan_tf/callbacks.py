@@ -85,8 +85,8 @@ class TimeLimit(keras.callbacks.Callback):
     mid-epoch as soon as the budget is spent (the partial epoch still ends normally, so
     epoch-end callbacks run). List it before callbacks that do slow work at the end of an
     epoch (such as :class:`QualityMetrics`), so that their work is not counted. After ``fit``,
-    :attr:`seconds_used` holds the total and :attr:`stopped_at_epoch` the last epoch (or
-    ``None`` when ``fit`` ran out of epochs first).
+    :attr:`seconds_used` holds the total, :attr:`batches` the training batches run and
+    :attr:`stopped_at_epoch` the last epoch (or ``None`` when ``fit`` ran out of epochs first).
     """
 
     def __init__(
@@ -112,12 +112,14 @@ class TimeLimit(keras.callbacks.Callback):
         self.seconds_used = float(already_spent)
         self.within_epoch = within_epoch
         self.stopped_at_epoch: int | None = None
+        self.batches = 0
         self._epoch_start = 0.0
 
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
         self._epoch_start = self.clock()
 
     def on_train_batch_end(self, batch: int, logs=None) -> None:
+        self.batches += 1
         if self.within_epoch and (
             self.seconds_used + self.clock() - self._epoch_start >= self.seconds
         ):

@@ -1,22 +1,34 @@
 """Every generative model of the book under one wall-clock budget: train, sample, measure.
 
 Chapter 9 and ``benchmarks/compare_models.py`` both call :func:`train_contestant` (one
-model, one seed, one budget in seconds, each model configured as in its chapter) and
-:func:`measure` (chapter 4's report on its samples, plus its training seconds and sampling
-speed). Models that start with an autoencoder spend part of the same budget on it.
+model, one seed, one budget in seconds, each model configured as in its chapter or in one of
+its :data:`SETTINGS`) and :func:`measure` (chapter 4's report on its samples, plus its
+training seconds and sampling speed). Models that start with an autoencoder spend part of
+the same budget on it. ``benchmarks/tune_models.py`` gives every family the same small
+tuning budget: its three settings, scored by :func:`validation_kid` on the digits that
+:func:`validation_split` holds out; :func:`chosen_settings` reads the choice back.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from aegan_tf import _results, config, data, dcgan_tips, latent_objectives, metrics, priors
+from aegan_tf import (
+    _results,
+    config,
+    data,
+    dcgan_tips,
+    latent_objectives,
+    metrics,
+    mlp_bigan,
+    priors,
+)
 from aegan_tf._validation import check_images
 from aegan_tf.callbacks import QualityMetrics
 from aegan_tf.models import (
@@ -34,7 +46,7 @@ from aegan_tf.models import (
     build_joint_discriminator,
     build_mlp_discriminator,
 )
-from aegan_tf.models.composed import GenerativeModel
+from aegan_tf.models.composed import GenerativeModel, output_range
 from aegan_tf.training import train
 
 MODELS = (
@@ -58,9 +70,13 @@ RESULTS = Path(__file__).parent / "results" / "compare_models.json"
 """The grid of ``benchmarks/compare_models.py``, shipped with the package (its 12 samples
 per run are in ``compare_models_samples.npz`` beside it)."""
 
+TUNING = Path(__file__).parent / "results" / "tune_models.json"
+"""The tuning runs of ``benchmarks/tune_models.py``, shipped with the package."""
+
+VALIDATION_DIGITS = 500  # held out of the training digits to choose each family's setting
+
 AE_CODE_DIM = 32  # chapter 5's autoencoder, for the latent GAN and the two density baselines
 FAMILY_CODE_DIM = 16  # chapters 6-8
-MIXTURE_COMPONENTS = 10
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,10 @@ class Contestant:
         model: the trained model; ``model.generate(n, seed)`` draws images.
         seconds: training seconds, all phases (autoencoder, density fit, GAN).
         value_range: the range of ``model.generate``'s images.
+        steps: training batches, all phases (a latent GAN's autoencoder batches, then its
+            GAN's; a mixture's EM iterations are not counted).
+        setting: the name of its setting in :data:`SETTINGS` (empty for the other latent
+            GANs of :data:`LATENT_GANS`).
         curve: ``(training seconds, FID)`` measured during training (empty if not asked).
     """
 
@@ -110,6 +130,8 @@ class Contestant:
     model: GenerativeModel
     seconds: float
     value_range: tuple[float, float]
+    steps: int
+    setting: str = ""
     curve: list[tuple[float, float]] = field(default_factory=list)
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
@@ -145,9 +167,9 @@ def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
 
 
 def _decoded_mixture(
-    images, seconds, seed, quality_args, n_components
-) -> tuple[DecodedGaussianMixture, float, list]:
-    autoencoder = build_autoencoder(AE_CODE_DIM, seed)
+    images, seconds, seed, quality_args, n_components, learning_rate=2e-3
+) -> tuple[DecodedGaussianMixture, float, int, list]:
+    autoencoder = latent_objectives.build_autoencoder(AE_CODE_DIM, seed, learning_rate)
     model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
 
     def sampler(n: int, sample_seed: int) -> np.ndarray:  # the mixture as it would be now
@@ -164,12 +186,13 @@ def _decoded_mixture(
     )
     start = time.perf_counter()
     model.adapt(images, seed=seed)
-    return model, run.seconds + time.perf_counter() - start, _curve(quality, run.history)
+    spent = run.seconds + time.perf_counter() - start
+    return model, spent, run.batches, _curve(quality, run.history)
 
 
 def _latent_gan(
     images, seconds, seed, quality_args, recipe: LatentGANRecipe
-) -> tuple[LatentGAN, float, list]:
+) -> tuple[LatentGAN, float, int, list]:
     autoencoder = build_autoencoder(AE_CODE_DIM, seed)
     ae_run = train(
         autoencoder,
@@ -190,7 +213,7 @@ def _latent_gan(
         name="latent GAN: WGAN-GP on codes",
         callbacks=quality,
     )
-    return model, run.seconds, _curve(quality, run.history)
+    return model, run.seconds, ae_run.batches + run.batches, _curve(quality, run.history)
 
 
 def build_latent_gan(
@@ -203,7 +226,7 @@ def build_latent_gan(
     )
 
 
-def _build_aae(seed: int) -> AdversarialAutoencoder:
+def _build_aae(seed: int, game_rate: float = 2e-4) -> AdversarialAutoencoder:
     model = AdversarialAutoencoder(
         build_conv_encoder(FAMILY_CODE_DIM),
         build_conv_decoder(FAMILY_CODE_DIM),
@@ -212,38 +235,44 @@ def _build_aae(seed: int) -> AdversarialAutoencoder:
         seed=seed,
     )
     model.compile(
-        ae_optimizer=_adam(1e-3), d_optimizer=_adam(2e-4, 0.5), g_optimizer=_adam(2e-4, 0.5)
+        ae_optimizer=_adam(1e-3),
+        d_optimizer=_adam(game_rate, 0.5),
+        g_optimizer=_adam(game_rate, 0.5),
     )
     return model
 
 
-def _build_vae(seed: int) -> VAE:
+def _build_vae(seed: int, learning_rate: float = 1e-3) -> VAE:
     model = VAE(
         build_conv_encoder(2 * FAMILY_CODE_DIM), build_conv_decoder(FAMILY_CODE_DIM), seed=seed
     )
-    model.compile(_adam(1e-3))
+    model.compile(_adam(learning_rate))
     return model
 
 
-def _build_vaegan(seed: int) -> VAEGAN:
+def _build_vaegan(seed: int, feature_weight: float = 0.1) -> VAEGAN:
     model = VAEGAN(
         build_conv_encoder(2 * FAMILY_CODE_DIM),
         build_conv_decoder(FAMILY_CODE_DIM),
         build_dcgan_discriminator(filters=(32, 64), dropout=0.0),
         seed=seed,
     )
-    model.compile(_adam(3e-4, 0.5), _adam(3e-4, 0.5), _adam(3e-4, 0.5), feature_weight=0.1)
+    model.compile(
+        _adam(3e-4, 0.5), _adam(3e-4, 0.5), _adam(3e-4, 0.5), feature_weight=feature_weight
+    )
     return model
 
 
-def _build_bigan(seed: int) -> BiGAN:
+def _build_bigan(seed: int, networks: str = "convolutional", r1_weight: float = 0.0) -> BiGAN:
+    if networks == "MLP":  # chapter 8's, in [0, 1]
+        return mlp_bigan.build(seed, r1_weight=r1_weight)
     model = BiGAN(
         build_conv_encoder(FAMILY_CODE_DIM),
         build_dcgan_generator(FAMILY_CODE_DIM, filters=(128, 64, 32)),
         build_joint_discriminator(FAMILY_CODE_DIM, filters=(32, 64), hidden_units=(256,)),
         seed=seed,
     )
-    model.compile(_adam(2e-4, 0.5), _adam(2e-4, 0.5))
+    model.compile(_adam(2e-4, 0.5), _adam(2e-4, 0.5), r1_weight=r1_weight)
     return model
 
 
@@ -255,7 +284,54 @@ ONE_PHASE: dict[str, tuple[Callable[[int], GenerativeModel], tuple[float, float]
     "BiGAN": (_build_bigan, (-1.0, 1.0)),
 }
 """The models trained in one phase, by name: a builder ``seed -> compiled model``
-(configured as in its chapter) and the value range of the images it trains on and draws."""
+(configured as in its chapter; it takes the options of :data:`SETTINGS` as keywords) and the
+value range of the images it trains on and draws in that configuration."""
+
+SETTINGS: dict[str, dict[str, dict]] = {
+    "autoencoder + Gaussian": {
+        "Adam 2e-3 (chapter 5)": {"learning_rate": 2e-3},
+        "Adam 1e-3": {"learning_rate": 1e-3},
+        "Adam 4e-3": {"learning_rate": 4e-3},
+    },
+    "autoencoder + Gaussian mixture": {
+        "10 components (chapter 9)": {"n_components": 10},
+        "20 components": {"n_components": 20},
+        "40 components": {"n_components": 40},
+    },
+    "DCGAN": {
+        "Adam 2e-4 (chapter 3)": {"d_learning_rate": 2e-4, "g_learning_rate": 2e-4},
+        "Adam 1e-4": {"d_learning_rate": 1e-4, "g_learning_rate": 1e-4},
+        "Adam 5e-4": {"d_learning_rate": 5e-4, "g_learning_rate": 5e-4},
+    },
+    "latent GAN": {
+        "chapter 5's": {},
+        "encoded once": {"encode_once": True},
+        "encoded once, EMA 0.999": {"encode_once": True, "ema_momentum": 0.999},
+    },
+    "AAE": {
+        "game Adam 2e-4 (chapter 6)": {"game_rate": 2e-4},
+        "game Adam 1e-4": {"game_rate": 1e-4},
+        "game Adam 5e-4": {"game_rate": 5e-4},
+    },
+    "VAE": {
+        "Adam 1e-3 (chapter 7)": {"learning_rate": 1e-3},
+        "Adam 5e-4": {"learning_rate": 5e-4},
+        "Adam 2e-3": {"learning_rate": 2e-3},
+    },
+    "VAE-GAN": {
+        "feature weight 0.1 (chapter 7)": {"feature_weight": 0.1},
+        "feature weight 0.03": {"feature_weight": 0.03},
+        "feature weight 0.3": {"feature_weight": 0.3},
+    },
+    "BiGAN": {
+        "convolutional (chapter 9)": {},
+        "convolutional, R1 10": {"r1_weight": 10.0},
+        "MLP, uniform prior, R1 10 (chapter 8)": {"networks": "MLP", "r1_weight": 10.0},
+    },
+}
+"""Every family's tuning budget: three settings by name, each the keyword options of its
+builder (the mixtures' autoencoder rate or components; a :class:`LatentGANRecipe`'s fields;
+a one-phase builder's). The first is the configuration of the family's chapter."""
 
 
 def train_contestant(
@@ -265,9 +341,11 @@ def train_contestant(
     seed: int = 0,
     curve_every: float | None = None,
     curve_samples: int = 2000,
+    setting: str | None = None,
 ) -> Contestant:
     """Train the model ``name`` (one of :data:`MODELS` or :data:`LATENT_GANS`) on ``images``
-    ``(N, 28, 28, 1)`` in [0, 1] for ``seconds`` of training, all phases included.
+    ``(N, 28, 28, 1)`` in [0, 1] for ``seconds`` of training, all phases included, in one of
+    its :data:`SETTINGS` (``setting``; ``None``: the first, its chapter's).
 
     With ``curve_every`` (seconds), FID on ``curve_samples`` samples against ``images`` is
     measured during training about that often (the measuring is not counted as training
@@ -284,19 +362,28 @@ def train_contestant(
         )
     if not seconds > 0:
         raise ValueError(f"seconds must be > 0, got {seconds!r}.")
+    settings = SETTINGS.get(name, {"": {}})
+    if setting is None:
+        setting = next(iter(settings))
+    if setting not in settings:
+        raise ValueError(f"{name!r} has the settings {list(settings)}, got {setting!r}.")
+    options = settings[setting]
     quality_args = None
     if curve_every is not None:
         quality_args = {"every_seconds": curve_every, "n": curve_samples, "value_range": (0.0, 1.0)}
     if name.startswith("autoencoder"):
-        components = MIXTURE_COMPONENTS if name.endswith("mixture") else 1
-        model, spent, curve = _decoded_mixture(images, seconds, seed, quality_args, components)
-        return Contestant(name, model, spent, (0.0, 1.0), curve)
+        options = {"n_components": 1, **options}
+        model, spent, steps, curve = _decoded_mixture(
+            images, seconds, seed, quality_args, **options
+        )
+        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve)
     if name in LATENT_GANS:
-        model, spent, curve = _latent_gan(images, seconds, seed, quality_args, LATENT_GANS[name])
-        return Contestant(name, model, spent, (0.0, 1.0), curve)
-    build, value_range = ONE_PHASE[name]
+        recipe = replace(LATENT_GANS[name], **options)
+        model, spent, steps, curve = _latent_gan(images, seconds, seed, quality_args, recipe)
+        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve)
     config.set_seed(seed)
-    model = build(seed)
+    model = ONE_PHASE[name][0](seed, **options)
+    value_range = output_range(model.decoder if hasattr(model, "decoder") else model.generator)
     low, high = value_range
     scaled = low + (high - low) * images  # the model's own range
     quality = _quality(scaled, quality_args, value_range=value_range)
@@ -307,7 +394,8 @@ def train_contestant(
         name=name,
         callbacks=quality,
     )
-    return Contestant(name, model, run.seconds, value_range, _curve(quality, run.history))
+    curve = _curve(quality, run.history)
+    return Contestant(name, model, run.seconds, value_range, run.batches, setting, curve)
 
 
 def measure(
@@ -328,6 +416,44 @@ def measure(
         **metrics.sample_report(images, train_images, (0.0, 1.0), train_features),
         "training seconds": contestant.seconds,
         "images per second": images_per_second,
+    }
+
+
+def validation_split(
+    images: np.ndarray, held_out: int = VALIDATION_DIGITS
+) -> tuple[np.ndarray, np.ndarray]:
+    """``images`` split into ``(to train on, held out)``, the ``held_out`` ones drawn at
+    random with a fixed seed (the same split for every run)."""
+    check_images(images, "images", (28, 28, 1))
+    if not 2 <= held_out < len(images):
+        raise ValueError(
+            f"held_out must be at least 2 and below the {len(images)} images, got {held_out!r}."
+        )
+    order = np.random.default_rng(0).permutation(len(images))
+    return images[order[held_out:]], images[order[:held_out]]
+
+
+def validation_kid(
+    contestant: Contestant, held_out: np.ndarray, n: int = 2000, seed: int = 1
+) -> tuple[float, float]:
+    """KID x 1000 (:func:`aegan_tf.metrics.kid`, mean and std over its subsets) of ``n``
+    samples against the ``held_out`` digits (in [0, 1]), the criterion that chooses a
+    family's setting: unbiased, unlike FID, with a few hundred digits."""
+    samples = contestant.sample(n, seed=seed)
+    mean, std = metrics.kid(held_out, samples, (0.0, 1.0), subset_size=len(held_out))
+    return 1000 * mean, 1000 * std
+
+
+def chosen_settings(runs: list[dict]) -> dict[str, str]:
+    """Per family, the setting of the tuning ``runs`` (``benchmarks/tune_models.py``) with
+    the lowest validation KID (mean over its seeds)."""
+    scores: dict[str, dict[str, list[float]]] = {}
+    for run in runs:
+        by_setting = scores.setdefault(run["model"], {})
+        by_setting.setdefault(run["setting"], []).append(run["validation KID x 1000"])
+    return {
+        model: min(by_setting, key=lambda setting: float(np.mean(by_setting[setting])))
+        for model, by_setting in scores.items()
     }
 
 

@@ -42,12 +42,14 @@ the same seconds for the first two) and Adam's settings where they differ from t
 (learning rate 1e-3, β₁ 0.5, β₂ 0.999, for each player). The third is Gulrajani et al.'s Adam."""
 
 
-def build_autoencoder(code_dim: int = CODE_DIM, seed: int = 0) -> Autoencoder:
+def build_autoencoder(
+    code_dim: int = CODE_DIM, seed: int = 0, learning_rate: float = 2e-3
+) -> Autoencoder:
     """Chapter 5's convolutional autoencoder (codes of ``code_dim``), compiled with
-    Adam(2e-3) and the mean squared error; ``seed`` sets its initial weights."""
+    Adam(``learning_rate``) and the mean squared error; ``seed`` sets its initial weights."""
     config.set_seed(seed)
     autoencoder = Autoencoder(build_conv_encoder(code_dim), build_conv_decoder(code_dim))
-    autoencoder.compile(keras.optimizers.Adam(2e-3), loss=losses.mse_reconstruction_loss)
+    autoencoder.compile(keras.optimizers.Adam(learning_rate), loss=losses.mse_reconstruction_loss)
     return autoencoder
 
 

@@ -27,11 +27,13 @@ class TrainingRun:
         seconds: training seconds, epochs only (callbacks listed after the clock, such as
             quality measurements, are not counted), plus ``already_spent``.
         epochs: epochs run (the last one may be partial when a budget stopped it).
+        batches: training batches run (steps of ``train_step``), all epochs.
     """
 
     history: keras.callbacks.History
     seconds: float
     epochs: int
+    batches: int
 
 
 def train(
@@ -74,4 +76,4 @@ def train(
         callbacks=[clock, *callbacks, EpochProgressBar(name, budget=clock)],
         **fit_kwargs,
     )
-    return TrainingRun(history, clock.seconds_used, len(history.epoch))
+    return TrainingRun(history, clock.seconds_used, len(history.epoch), clock.batches)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from aegan_tf import comparison, data
+from aegan_tf.models.composed import output_range
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,7 @@ def test_a_two_phase_contestant_spends_one_budget_and_is_measured(images, monkey
 def test_every_one_phase_contestant_trains_and_samples_in_zero_one(images, name):
     contestant = comparison.train_contestant(name, images, seconds=1.0, seed=0)
     assert contestant.seconds >= 1.0  # the first step, with its tracing, may take longer
+    assert contestant.steps >= 1 and contestant.setting == next(iter(comparison.SETTINGS[name]))
     samples = contestant.sample(3, seed=0)
     assert samples.shape == (3, 28, 28, 1) and samples.min() >= 0 and samples.max() <= 1
 
@@ -53,6 +55,76 @@ def test_a_gan_in_minus_one_one_is_sampled_in_zero_one(images):
     assert dcgan.value_range == (-1.0, 1.0) and dcgan.curve == []
     raw = dcgan.model.generate(3, seed=2)
     np.testing.assert_allclose(dcgan.sample(3, seed=2), (raw + 1) / 2, atol=1e-6)
+
+
+def test_every_family_has_three_settings_and_each_builds_in_its_own_range(images):
+    assert list(comparison.SETTINGS) == list(comparison.MODELS)
+    for name, settings in comparison.SETTINGS.items():
+        assert len(settings) == 3, name
+        if name in comparison.ONE_PHASE:
+            build, chapter_range = comparison.ONE_PHASE[name]
+            for i, options in enumerate(settings.values()):
+                model = build(0, **options)  # (the options are the builder's keywords)
+                network = model.decoder if hasattr(model, "decoder") else model.generator
+                assert output_range(network) in {(0.0, 1.0), (-1.0, 1.0)}
+                assert i > 0 or output_range(network) == chapter_range  # the chapter's
+        elif name == "latent GAN":
+            for options in settings.values():
+                dataclasses.replace(comparison.LATENT_GANS[name], **options)
+
+
+def test_a_setting_changes_the_model_and_its_range(images):
+    bigan = comparison.train_contestant(
+        "BiGAN", images, 1.0, setting="MLP, uniform prior, R1 10 (chapter 8)"
+    )
+    assert bigan.value_range == (0.0, 1.0) and bigan.model.prior == "uniform"
+    assert bigan.model.objective.r1_weight == 10.0 and bigan.steps >= 1
+    samples = bigan.sample(3)
+    assert samples.min() >= 0 and samples.max() <= 1
+    with pytest.raises(ValueError, match="'VAE' has the settings"):
+        comparison.train_contestant("VAE", images, 1.0, setting="Adam 1")
+
+
+def test_the_validation_split_holds_out_a_fixed_random_share(images):
+    fitting, held_out = comparison.validation_split(images, held_out=100)
+    assert len(fitting) == len(images) - 100 and len(held_out) == 100
+    again = comparison.validation_split(images, held_out=100)
+    np.testing.assert_array_equal(again[1], held_out)  # the same split for every run
+    together = np.concatenate([fitting, held_out]).reshape(len(images), -1)
+    assert len(np.unique(together, axis=0)) == len(
+        np.unique(images.reshape(len(images), -1), axis=0)
+    )
+    assert not np.array_equal(held_out, images[:100])  # drawn at random, not the first ones
+    with pytest.raises(ValueError, match="held_out must be at least 2"):
+        comparison.validation_split(images, held_out=len(images))
+
+
+def test_chosen_settings_take_the_lowest_mean_validation_kid():
+    def run(model, setting, kid):
+        return {"model": model, "setting": setting, "validation KID x 1000": kid}
+
+    runs = [run("VAE", "a", 5.0), run("VAE", "b", 3.0), run("VAE", "b", 8.0),  # b: 5.5
+            run("VAE", "c", 4.0), run("AAE", "x", 1.0)]  # fmt: skip
+    assert comparison.chosen_settings(runs) == {"VAE": "c", "AAE": "x"}
+
+
+def test_validation_kid_is_small_for_held_out_real_digits_and_large_for_noise(images):
+    fitting, held_out = comparison.validation_split(images, held_out=200)
+
+    class Replay:  # a "model" that draws training digits, or uniform noise
+        def __init__(self, pool):
+            self.pool = pool
+
+        def generate(self, n, seed=0):
+            return self.pool[np.random.default_rng(seed).choice(len(self.pool), n)]
+
+    def contestant(pool):
+        return comparison.Contestant("VAE", Replay(pool), 1.0, (0.0, 1.0), steps=1)
+
+    real, _ = comparison.validation_kid(contestant(fitting), held_out, n=300)
+    noise = np.random.default_rng(0).random(fitting.shape).astype(np.float32)
+    bad, _ = comparison.validation_kid(contestant(noise), held_out, n=300)
+    assert abs(real) < 0.1 * bad
 
 
 def test_clear_errors(images):

@@ -20,6 +20,7 @@ def test_train_for_epochs_returns_history_seconds_and_epochs(capsys):
     images = np.random.default_rng(0).random((64, 28, 28, 1)).astype(np.float32)
     run = train(_autoencoder(), images, epochs=3, name="tiny", batch_size=16)
     assert run.epochs == 3 and len(run.history.history["loss"]) == 3
+    assert run.batches == 3 * 4  # 64 images in batches of 16
     assert run.seconds > 0
     assert "tiny: 3 epochs in" in capsys.readouterr().out
 
@@ -28,7 +29,7 @@ def test_train_for_a_budget_stops_within_the_epoch_and_counts_what_was_spent():
     images = np.random.default_rng(0).random((64, 28, 28, 1)).astype(np.float32)
     spent = train(_autoencoder(), images, seconds=10.0, already_spent=10.0, batch_size=16)
     # the budget was used up before training: one batch, then the stop
-    assert spent.epochs == 1 and spent.seconds > 10.0
+    assert spent.epochs == 1 and spent.batches == 1 and spent.seconds > 10.0
     both = train(_autoencoder(), images, epochs=2, seconds=3600.0, batch_size=16)
     assert both.epochs == 2  # the epochs ran out first
 
