@@ -124,6 +124,8 @@ class Contestant:
         setting: the name of its setting in :data:`SETTINGS` (empty for the other latent
             GANs of :data:`LATENT_GANS`).
         curve: ``(training seconds, FID)`` measured during training (empty if not asked).
+        autoencoder: ``(seconds, steps)`` of its autoencoder's training, for the models that
+            start with one (included in ``seconds`` and ``steps``); ``(0, 0)`` otherwise.
     """
 
     name: str
@@ -133,6 +135,7 @@ class Contestant:
     steps: int
     setting: str = ""
     curve: list[tuple[float, float]] = field(default_factory=list)
+    autoencoder: tuple[float, int] = (0.0, 0)
 
     def sample(self, n: int, seed: int = 0) -> np.ndarray:
         """``n`` images ``(n, 28, 28, 1)`` in [0, 1], whatever the model's own range."""
@@ -168,7 +171,7 @@ def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
 
 def _decoded_mixture(
     images, seconds, seed, quality_args, n_components, learning_rate=2e-3
-) -> tuple[DecodedGaussianMixture, float, int, list]:
+) -> tuple[DecodedGaussianMixture, float, int, list, tuple[float, int]]:
     autoencoder = latent_objectives.build_autoencoder(AE_CODE_DIM, seed, learning_rate)
     model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
 
@@ -187,12 +190,12 @@ def _decoded_mixture(
     start = time.perf_counter()
     model.adapt(images, seed=seed)
     spent = run.seconds + time.perf_counter() - start
-    return model, spent, run.batches, _curve(quality, run.history)
+    return model, spent, run.batches, _curve(quality, run.history), (run.seconds, run.batches)
 
 
 def _latent_gan(
     images, seconds, seed, quality_args, recipe: LatentGANRecipe
-) -> tuple[LatentGAN, float, int, list]:
+) -> tuple[LatentGAN, float, int, list, tuple[float, int]]:
     autoencoder = build_autoencoder(AE_CODE_DIM, seed)
     ae_run = train(
         autoencoder,
@@ -213,7 +216,9 @@ def _latent_gan(
         name="latent GAN: WGAN-GP on codes",
         callbacks=quality,
     )
-    return model, run.seconds, ae_run.batches + run.batches, _curve(quality, run.history)
+    steps = ae_run.batches + run.batches
+    autoencoder = (ae_run.seconds, ae_run.batches)
+    return model, run.seconds, steps, _curve(quality, run.history), autoencoder
 
 
 def build_latent_gan(
@@ -373,14 +378,16 @@ def train_contestant(
         quality_args = {"every_seconds": curve_every, "n": curve_samples, "value_range": (0.0, 1.0)}
     if name.startswith("autoencoder"):
         options = {"n_components": 1, **options}
-        model, spent, steps, curve = _decoded_mixture(
+        model, spent, steps, curve, autoencoder = _decoded_mixture(
             images, seconds, seed, quality_args, **options
         )
-        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve)
+        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve, autoencoder)
     if name in LATENT_GANS:
         recipe = replace(LATENT_GANS[name], **options)
-        model, spent, steps, curve = _latent_gan(images, seconds, seed, quality_args, recipe)
-        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve)
+        model, spent, steps, curve, autoencoder = _latent_gan(
+            images, seconds, seed, quality_args, recipe
+        )
+        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve, autoencoder)
     config.set_seed(seed)
     model = ONE_PHASE[name][0](seed, **options)
     value_range = output_range(model.decoder if hasattr(model, "decoder") else model.generator)
@@ -396,6 +403,28 @@ def train_contestant(
     )
     curve = _curve(quality, run.history)
     return Contestant(name, model, run.seconds, value_range, run.batches, setting, curve)
+
+
+OWN_AUTOENCODER_MIXTURE = "latent GAN's autoencoder + Gaussian mixture"
+"""The name of :func:`mixture_on_own_autoencoder`'s contestant."""
+
+
+def mixture_on_own_autoencoder(
+    latent_gan: Contestant, images: np.ndarray, n_components: int, seed: int = 0
+) -> Contestant:
+    """The mixture baseline on a trained latent GAN's own autoencoder: ``n_components``
+    fitted to the codes of ``images`` (in [0, 1]) and decoded. What the GAN adds over a
+    mixture, with the same autoencoder (the mixture contestant trains its own for the whole
+    budget). Its seconds and steps are the autoencoder's, plus the fit's seconds."""
+    if not isinstance(latent_gan.model, LatentGAN):
+        raise TypeError(f"latent_gan must hold a LatentGAN, got {type(latent_gan.model).__name__}.")
+    start = time.perf_counter()
+    model = DecodedGaussianMixture(latent_gan.model.encoder, latent_gan.model.decoder, n_components)
+    model.adapt(np.asarray(images, np.float32), seed=seed)
+    seconds, steps = latent_gan.autoencoder
+    spent = seconds + time.perf_counter() - start
+    setting = f"{n_components} components, the latent GAN's {latent_gan.setting!r}"
+    return Contestant(OWN_AUTOENCODER_MIXTURE, model, spent, (0.0, 1.0), steps, setting)
 
 
 def measure(

@@ -10,9 +10,15 @@ added to the results file as soon as it ends (by default the one the package shi
 ``compare_models_samples.npz``), so an interrupted grid resumes where it stopped: runs
 already in the file for the same budget are skipped. Prints a
 Markdown table: per model, the mean and standard deviation over seeds, ranked by mean FID.
-``--models`` defaults to the eight models as their chapters configure them; the other latent
-GAN recipes of ``aegan_tf.comparison.LATENT_GANS`` (the tuned one) are run by name.
-Run it with nothing else running on the machine: the budget is wall-clock time.
+``--models`` defaults to the eight families; each trains in the setting that
+``benchmarks/tune_models.py`` chose for it on held-out digits (``--settings tuned``, the
+default: every family must have its tuning runs) or as its chapter configures it
+(``--settings chapter``). A latent GAN's run also measures the mixture baseline fitted to its
+own autoencoder's codes (:func:`aegan_tf.comparison.mixture_on_own_autoencoder`, with the
+mixture family's setting), as a row of its own. The other latent GAN recipes of
+``aegan_tf.comparison.LATENT_GANS`` are run by name. Every run records its setting and its
+training steps. Run it with nothing else running on the machine: the budget is wall-clock
+time.
 """
 
 from __future__ import annotations
@@ -28,22 +34,40 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 from common import add_run, add_samples
 
 
-def run_one(model: str, seed: int, seconds: float, curve_every: float, path: Path) -> None:
-    """Train and measure one (model, seed); add it to the results file."""
+def run_one(
+    model: str, seed: int, seconds: float, curve_every: float, path: Path, settings: dict
+) -> None:
+    """Train and measure one (model, seed) in its setting of ``settings`` (by family; the
+    chapter's if absent); add it to the results file, with the mixture on a latent GAN's own
+    autoencoder after it."""
 
     from aegan_tf import comparison, data
 
     images, _ = data.load("mnist", "train")
     contestant = comparison.train_contestant(
-        model, images, seconds, seed=seed, curve_every=curve_every
+        model, images, seconds, seed=seed, curve_every=curve_every, setting=settings.get(model)
     )
-    report = comparison.measure(contestant, images)
+    add(path, contestant, comparison.measure(contestant, images), seed, seconds)
+    if model == "latent GAN":
+        mixture = "autoencoder + Gaussian mixture"
+        setting = settings.get(mixture, next(iter(comparison.SETTINGS[mixture])))
+        options = comparison.SETTINGS[mixture][setting]
+        own = comparison.mixture_on_own_autoencoder(
+            contestant, images, options["n_components"], seed
+        )
+        add(path, own, comparison.measure(own, images), seed, seconds)
+
+
+def add(path: Path, contestant, report: dict, seed: int, seconds: float) -> None:
+    """Add a measured contestant's run and its 12 samples to the results file."""
     add_run(path, {
-        "model": model, "seed": seed, "budget seconds": seconds,
+        "model": contestant.name, "setting": contestant.setting, "seed": seed,
+        "budget seconds": seconds, "steps": contestant.steps,
         **{k: float(v) for k, v in report.items()},
         "curve": [*contestant.curve, (contestant.seconds, float(report["FID"]))],
     })  # fmt: skip
-    add_samples(path, f"{model} | {seed} | {seconds:g}", contestant.sample(12, seed=seed))
+    key = f"{contestant.name} | {seed} | {seconds:g}"
+    add_samples(path, key, contestant.sample(12, seed=seed))
 
 
 def table(runs: list[dict], seconds: float) -> str:
@@ -57,7 +81,14 @@ def table(runs: list[dict], seconds: float) -> str:
 
 
 def main() -> None:
-    from aegan_tf.comparison import LATENT_GANS, MODELS, RESULTS, load_results
+    from aegan_tf.comparison import (
+        LATENT_GANS,
+        MODELS,
+        RESULTS,
+        TUNING,
+        chosen_settings,
+        load_results,
+    )
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300.0)
@@ -67,11 +98,22 @@ def main() -> None:
     parser.add_argument("--curve-every", type=float, default=30.0,
                         help="seconds of training between FID measurements")  # fmt: skip
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--settings", choices=("tuned", "chapter"), default="tuned")
+    parser.add_argument("--tuning", type=Path, default=TUNING,
+                        help="the tuning runs that choose each family's setting")  # fmt: skip
     parser.add_argument("--one", nargs=2, metavar=("MODEL", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("AEGAN_OFFLINE", "1")  # the same data on every machine
+    settings = {}
+    if args.settings == "tuned":
+        settings = chosen_settings(load_results(args.tuning)["runs"])
+        untuned = [m for m in args.models if m in MODELS and m not in settings]
+        if untuned:
+            parser.error(f"no tuning runs in {args.tuning} for {untuned}: run "
+                         "benchmarks/tune_models.py first, or pass --settings chapter")  # fmt: skip
     if args.one:
-        run_one(args.one[0], int(args.one[1]), args.seconds, args.curve_every, args.results)
+        model, seed = args.one
+        run_one(model, int(seed), args.seconds, args.curve_every, args.results, settings)
         return
     for seed in args.seeds:
         for model in args.models:
@@ -84,7 +126,8 @@ def main() -> None:
             subprocess.run(
                 [sys.executable, __file__, "--one", model, str(seed),
                  "--seconds", str(args.seconds), "--curve-every", str(args.curve_every),
-                 "--results", str(args.results)],
+                 "--results", str(args.results), "--settings", args.settings,
+                 "--tuning", str(args.tuning)],
                 check=True,
             )  # fmt: skip
     print(table(load_results(args.results)["runs"], args.seconds))

@@ -31,6 +31,14 @@ def test_a_two_phase_contestant_spends_one_budget_and_is_measured(images, monkey
     assert report["training seconds"] == latent.seconds and report["images per second"] > 0
     samples = latent.sample(4, seed=1)
     assert samples.shape == (4, 28, 28, 1) and samples.min() >= 0 and samples.max() <= 1
+    ae_seconds, ae_steps = latent.autoencoder
+    assert 0 < ae_steps < latent.steps and 0 < ae_seconds < latent.seconds
+    own = comparison.mixture_on_own_autoencoder(latent, images, n_components=3)
+    assert own.model.encoder is latent.model.encoder and own.model.n_components == 3
+    assert own.steps == ae_steps and ae_seconds < own.seconds < latent.seconds
+    assert own.name == comparison.OWN_AUTOENCODER_MIXTURE and latent.setting in own.setting
+    samples = own.sample(4, seed=1)
+    assert samples.shape == (4, 28, 28, 1) and samples.min() >= 0 and samples.max() <= 1
 
 
 @pytest.mark.parametrize("name", ["AAE", "VAE", "VAE-GAN", "BiGAN"])
@@ -83,6 +91,8 @@ def test_a_setting_changes_the_model_and_its_range(images):
     assert samples.min() >= 0 and samples.max() <= 1
     with pytest.raises(ValueError, match="'VAE' has the settings"):
         comparison.train_contestant("VAE", images, 1.0, setting="Adam 1")
+    with pytest.raises(TypeError, match="latent_gan must hold a LatentGAN, got BiGAN"):
+        comparison.mixture_on_own_autoencoder(bigan, images, n_components=3)
 
 
 def test_the_validation_split_holds_out_a_fixed_random_share(images):
