@@ -191,3 +191,13 @@ def test_seconds_to_reach_is_the_first_measurement_at_or_below_the_target():
     assert comparison.seconds_to_reach(curve, 10.0) == 40.0
     assert comparison.seconds_to_reach(curve, 8.0) == 100.0
     assert np.isnan(comparison.seconds_to_reach(curve, 5.0))
+
+
+def test_the_shipped_tuning_runs_every_setting_of_a_family_on_one_machine():
+    runs = comparison.load_results(comparison.TUNING)["runs"]
+    assert runs, "aegan_tf/results/tune_models.json holds no runs"
+    for model in {r["model"] for r in runs}:
+        family = [r for r in runs if r["model"] == model]
+        assert {r["setting"] for r in family} == set(comparison.SETTINGS[model]), model
+        assert len({r["machine"] for r in family}) == 1  # its settings competed side by side
+        assert all(r["steps"] > 0 and np.isfinite(r["validation KID x 1000"]) for r in family)

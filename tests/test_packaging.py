@@ -73,3 +73,10 @@ def test_install_line_is_the_same_in_every_chapter_and_aimed_at_this_checkout(tm
     chapter("02.ipynb", f"aegan-tf @ {check.REPOSITORY}@v0.1")
     with pytest.raises(check.CheckFailed, match="install lines differ"):
         check.notebook_install_args(tmp_path)
+
+
+def test_every_shipped_result_is_package_data():
+    # a results file missing from package-data is in the checkout but not in a reader's install
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    shipped = {f"results/{p.name}" for p in (ROOT / "aegan_tf/results").iterdir()}
+    assert shipped <= set(listed["package-data"]["aegan_tf"])
