@@ -159,10 +159,12 @@ def _curve(quality: list[QualityMetrics], history) -> list[tuple[float, float]]:
     ]
 
 
-def build_autoencoder(code_dim: int = AE_CODE_DIM, seed: int = 0) -> Autoencoder:
-    """Chapter 5's convolutional autoencoder, compiled
+def build_autoencoder(
+    code_dim: int = AE_CODE_DIM, seed: int = 0, learning_rate: float = 2e-3
+) -> Autoencoder:
+    """Chapter 5's convolutional autoencoder, compiled with Adam(``learning_rate``)
     (:func:`aegan_tf.latent_objectives.build_autoencoder`)."""
-    return latent_objectives.build_autoencoder(code_dim, seed)
+    return latent_objectives.build_autoencoder(code_dim, seed, learning_rate)
 
 
 def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
@@ -170,9 +172,9 @@ def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
 
 
 def _decoded_mixture(
-    images, seconds, seed, quality_args, n_components, learning_rate=2e-3
-) -> tuple[DecodedGaussianMixture, float, int, list, tuple[float, int]]:
-    autoencoder = latent_objectives.build_autoencoder(AE_CODE_DIM, seed, learning_rate)
+    name, setting, images, seconds, seed, quality_args, n_components, learning_rate=2e-3
+) -> Contestant:
+    autoencoder = build_autoencoder(AE_CODE_DIM, seed, learning_rate)
     model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
 
     def sampler(n: int, sample_seed: int) -> np.ndarray:  # the mixture as it would be now
@@ -190,12 +192,13 @@ def _decoded_mixture(
     start = time.perf_counter()
     model.adapt(images, seed=seed)
     spent = run.seconds + time.perf_counter() - start
-    return model, spent, run.batches, _curve(quality, run.history), (run.seconds, run.batches)
+    curve, autoencoder = _curve(quality, run.history), (run.seconds, run.batches)
+    return Contestant(name, model, spent, (0.0, 1.0), run.batches, setting, curve, autoencoder)
 
 
 def _latent_gan(
-    images, seconds, seed, quality_args, recipe: LatentGANRecipe
-) -> tuple[LatentGAN, float, int, list, tuple[float, int]]:
+    name, setting, images, seconds, seed, quality_args, recipe: LatentGANRecipe
+) -> Contestant:
     autoencoder = build_autoencoder(AE_CODE_DIM, seed)
     ae_run = train(
         autoencoder,
@@ -217,8 +220,8 @@ def _latent_gan(
         callbacks=quality,
     )
     steps = ae_run.batches + run.batches
-    autoencoder = (ae_run.seconds, ae_run.batches)
-    return model, run.seconds, steps, _curve(quality, run.history), autoencoder
+    curve, autoencoder = _curve(quality, run.history), (ae_run.seconds, ae_run.batches)
+    return Contestant(name, model, run.seconds, (0.0, 1.0), steps, setting, curve, autoencoder)
 
 
 def build_latent_gan(
@@ -378,16 +381,10 @@ def train_contestant(
         quality_args = {"every_seconds": curve_every, "n": curve_samples, "value_range": (0.0, 1.0)}
     if name.startswith("autoencoder"):
         options = {"n_components": 1, **options}
-        model, spent, steps, curve, autoencoder = _decoded_mixture(
-            images, seconds, seed, quality_args, **options
-        )
-        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve, autoencoder)
+        return _decoded_mixture(name, setting, images, seconds, seed, quality_args, **options)
     if name in LATENT_GANS:
         recipe = replace(LATENT_GANS[name], **options)
-        model, spent, steps, curve, autoencoder = _latent_gan(
-            images, seconds, seed, quality_args, recipe
-        )
-        return Contestant(name, model, spent, (0.0, 1.0), steps, setting, curve, autoencoder)
+        return _latent_gan(name, setting, images, seconds, seed, quality_args, recipe)
     config.set_seed(seed)
     model = ONE_PHASE[name][0](seed, **options)
     value_range = output_range(model.decoder if hasattr(model, "decoder") else model.generator)

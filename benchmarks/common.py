@@ -7,6 +7,8 @@ import datetime
 import json
 import os
 import platform
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,6 +48,12 @@ def run_missing(
             print(f"{name.format(**cell)}: in the results already", flush=True)
             continue
         run(**cell)
+
+
+def run_fresh(script: str, *args: object) -> None:
+    """Run the Python file ``script`` with ``args`` in a fresh process (nothing left over from
+    the runs before it); raise if it fails."""
+    subprocess.run([sys.executable, script, *map(str, args)], check=True)
 
 
 def add_run(path: Path, run: dict) -> None:

@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 
-from common import add_run, add_samples
+from common import add_run, add_samples, run_fresh, run_missing
 
 
 def run_one(
@@ -115,21 +113,19 @@ def main() -> None:
         model, seed = args.one
         run_one(model, int(seed), args.seconds, args.curve_every, args.results, settings)
         return
-    for seed in args.seeds:
-        for model in args.models:
-            done = load_results(args.results)["runs"]
-            if any(r["model"] == model and r["seed"] == seed and r["budget seconds"] == args.seconds
-                   for r in done):  # fmt: skip
-                print(f"{model}, seed {seed}: in {args.results} already", flush=True)
-                continue
-            print(f"{model}, seed {seed}: training for {args.seconds:g} s", flush=True)
-            subprocess.run(
-                [sys.executable, __file__, "--one", model, str(seed),
-                 "--seconds", str(args.seconds), "--curve-every", str(args.curve_every),
-                 "--results", str(args.results), "--settings", args.settings,
-                 "--tuning", str(args.tuning)],
-                check=True,
-            )  # fmt: skip
+
+    def run(model: str, seed: int, **_) -> None:  # in a fresh process: nothing left over
+        print(f"{model}, seed {seed}: training for {args.seconds:g} s", flush=True)
+        run_fresh(__file__, "--one", model, seed, "--seconds", args.seconds,
+                  "--curve-every", args.curve_every, "--results", args.results,
+                  "--settings", args.settings, "--tuning", args.tuning)  # fmt: skip
+
+    grid = [
+        {"model": model, "seed": seed, "budget seconds": args.seconds}
+        for seed in args.seeds
+        for model in args.models
+    ]
+    run_missing(grid, lambda: load_results(args.results)["runs"], run, "{model}, seed {seed}")
     print(table(load_results(args.results)["runs"], args.seconds))
 
 

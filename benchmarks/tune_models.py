@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 
-from common import add_run, run_missing  # (benchmarks/ is the script's folder: on sys.path)
+# benchmarks/ is the script's folder: on sys.path
+from common import add_run, run_fresh, run_missing
 
 
 def run_one(model: str, setting: str, seed: int, seconds: float, path: Path) -> None:
@@ -79,11 +78,8 @@ def main() -> None:
 
     def run(model: str, setting: str, **_) -> None:  # in a fresh process: nothing left over
         print(f"{model}, {setting}: training for {args.seconds:g} s", flush=True)
-        subprocess.run(
-            [sys.executable, __file__, "--one", model, setting, "--seed", str(args.seed),
-             "--seconds", str(args.seconds), "--results", str(args.results)],
-            check=True,
-        )  # fmt: skip
+        run_fresh(__file__, "--one", model, setting, "--seed", args.seed,
+                  "--seconds", args.seconds, "--results", args.results)  # fmt: skip
 
     grid = [
         {"model": model, "setting": setting, "seed": args.seed, "budget seconds": args.seconds}
