@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import imageio.v3 as imageio
 import keras
 import numpy as np
+from PIL import Image
 from tqdm.std import tqdm
 
 from aegan_tf._validation import check_positive_int
@@ -218,14 +218,14 @@ def frames_to_gif(
         raise ValueError("frames is empty: was the SampleGrid given a frames_dir?")
     if fps <= 0 or hold_last < 0:
         raise ValueError(f"need fps > 0 and hold_last >= 0, got {fps} and {hold_last}.")
-    images = [imageio.imread(f) for f in frames]
-    shapes = {im.shape for im in images}
-    if len(shapes) != 1:
-        raise ValueError(f"frames must all have one size, got {sorted(shapes)}.")
+    images = [Image.open(f).convert("RGB") for f in frames]
+    sizes = {image.size[::-1] for image in images}  # (height, width)
+    if len(sizes) != 1:
+        raise ValueError(f"frames must all have one size, got {sorted(sizes)}.")
     frame_ms = 1000 / fps
     durations = [frame_ms] * (len(images) - 1) + [frame_ms * (1 + hold_last)]
     path = Path(path)
-    imageio.imwrite(path, np.stack(images), duration=durations, loop=0)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=durations, loop=0)
     return path
 
 

@@ -1,7 +1,7 @@
-import imageio.v3 as iio
 import keras
 import numpy as np
 import pytest
+from PIL import Image
 
 from aegan_tf import losses
 from aegan_tf.callbacks import EpochProgressBar, PointCloudSnapshots, SampleGrid, frames_to_gif
@@ -54,9 +54,13 @@ def test_sample_grid_writes_one_frame_per_epoch_and_a_gif(tmp_path):
     gan.fit(images, batch_size=8, epochs=1, verbose=0, callbacks=[grid])  # resumed: continues
     assert [p.name for p in grid.frames] == [f"epoch_000{i}.png" for i in range(4)]
     gif = frames_to_gif(grid.frames, tmp_path / "training.gif", fps=5, hold_last=2)
-    frames = iio.imread(gif, index=None)
-    assert frames.shape[0] == 4 and frames.shape[1:3] == iio.imread(grid.frames[0]).shape[:2]
-    durations = [iio.immeta(gif, index=i)["duration"] for i in range(4)]
+    with Image.open(gif) as animation, Image.open(grid.frames[0]) as first:
+        assert animation.n_frames == 4 and animation.size == first.size
+        assert animation.info["loop"] == 0  # forever
+        durations = []
+        for i in range(4):
+            animation.seek(i)
+            durations.append(animation.info["duration"])
     assert durations == [200, 200, 200, 600]
 
 
@@ -103,8 +107,8 @@ def test_callbacks_work_with_any_model_that_generates(tmp_path):
 def test_frames_to_gif_rejects_empty_or_mixed_frames(tmp_path):
     with pytest.raises(ValueError, match="frames_dir"):
         frames_to_gif([], tmp_path / "x.gif")
-    iio.imwrite(tmp_path / "a.png", np.zeros((4, 4, 3), np.uint8))
-    iio.imwrite(tmp_path / "b.png", np.zeros((5, 4, 3), np.uint8))
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / "a.png")
+    Image.fromarray(np.zeros((5, 4, 3), np.uint8)).save(tmp_path / "b.png")
     with pytest.raises(ValueError, match="one size"):
         frames_to_gif([tmp_path / "a.png", tmp_path / "b.png"], tmp_path / "x.gif")
 
