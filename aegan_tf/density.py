@@ -39,7 +39,7 @@ class GaussianMixture:
         rng = np.random.default_rng(seed)
         weights = self.weights / self.weights.sum()  # float32 weights may sum to 1 ± 1e-7
         components = rng.choice(len(weights), size=n, p=weights)
-        factors = np.linalg.cholesky(self.covariances)  # (K, d, d)
+        factors = _cholesky(self.covariances)  # (K, d, d)
         noise = rng.standard_normal((n, self.dim))
         points = self.means[components] + np.einsum("nij,nj->ni", factors[components], noise)
         return points.astype(np.float32), components
@@ -55,9 +55,39 @@ def _logsumexp(a: np.ndarray) -> np.ndarray:
     return (top + np.log(np.exp(a - top).sum(axis=1, keepdims=True)))[:, 0]
 
 
+def _cholesky(covariances: np.ndarray) -> np.ndarray:
+    """The lower Cholesky factors ``(K, d, d)`` of ``covariances`` ``(K, d, d)``.
+
+    A covariance fitted in float64 and stored in float32 (as a model stores it) may come back
+    not quite positive definite: rounding moves its smallest eigenvalues, of the size of the
+    fit's regularization, below zero. Such a matrix, and only such a one, gets the smallest
+    jitter on its diagonal that makes it positive definite (1e-7 of its mean variance, then
+    ten times more, up to 1e-2); the others are factored as they are.
+    """
+    try:
+        return np.linalg.cholesky(covariances)
+    except np.linalg.LinAlgError:
+        pass
+    factors = []
+    for k, covariance in enumerate(covariances):
+        scale, jitter = float(np.mean(np.diag(covariance))), 0.0
+        while True:
+            try:
+                factors.append(np.linalg.cholesky(covariance + jitter * np.eye(len(covariance))))
+                break
+            except np.linalg.LinAlgError:
+                jitter = 1e-7 * scale if jitter == 0 else 10 * jitter
+                if not 0 < jitter <= 1e-2 * scale:
+                    raise ValueError(
+                        f"covariance {k} is not positive definite, not even with a jitter of "
+                        "1e-2 of its mean variance on its diagonal."
+                    ) from None
+    return np.stack(factors)
+
+
 def _log_joint(x: np.ndarray, mixture: GaussianMixture) -> np.ndarray:
     """``log weights[k] + log N(x_n | means[k], covariances[k])``, shape ``(N, K)``."""
-    factors = np.linalg.cholesky(mixture.covariances)
+    factors = _cholesky(mixture.covariances)
     columns = []
     for weight, mean, factor in zip(mixture.weights, mixture.means, factors, strict=True):
         # the Mahalanobis distance through the Cholesky factor: |L^-1 (x - mean)|^2

@@ -57,6 +57,24 @@ def test_log_density_is_the_gaussian_formula_and_samples_follow_the_mixture():
     np.testing.assert_array_equal(points, again)
 
 
+def test_a_covariance_that_float32_left_not_positive_definite_still_samples():
+    rng = np.random.default_rng(0)
+    line = rng.normal(0.0, 30.0, size=32)  # a component on a line: rank 1 plus the ridge
+    fitted = np.stack([np.eye(32), np.outer(line, line) + 1e-6 * np.eye(32)])
+    stored = fitted.astype(np.float32).astype(np.float64)  # as a model stores it
+    with pytest.raises(np.linalg.LinAlgError):
+        np.linalg.cholesky(stored)  # rounding moved the smallest eigenvalues below zero
+    mixture = GaussianMixture(np.array([0.5, 0.5]), np.zeros((2, 32)), stored)
+    points, components = mixture.sample(4000, seed=1)
+    assert np.isfinite(points).all() and np.isfinite(mixture.log_density(points)).all()
+    np.testing.assert_allclose(points[components == 0].std(axis=0).mean(), 1.0, atol=0.05)
+    along = points[components == 1] @ line / np.linalg.norm(line)  # the line's direction
+    np.testing.assert_allclose(along.std(), np.linalg.norm(line), rtol=0.1)
+    broken = GaussianMixture(np.array([1.0]), np.zeros((1, 2)), np.diag([1.0, -1.0])[None])
+    with pytest.raises(ValueError, match="covariance 0 is not positive definite"):
+        broken.sample(3)
+
+
 def test_clear_errors():
     with pytest.raises(ValueError, match=r"points of shape \(N, d\), got shape \(10,\)"):
         fit_gaussian_mixture(np.zeros(10))
