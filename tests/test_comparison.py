@@ -165,10 +165,21 @@ def test_summarize_ranks_models_by_mean_fid_over_seeds_of_one_budget():
     assert rows[0]["seeds"] == 2 and rows[0]["FID"] == 25.0
     assert rows[0]["FID std"] == pytest.approx(np.std([30.0, 20.0], ddof=1))  # 7.07
     assert rows[0]["recall"] == 0.5 and np.isnan(rows[1]["FID std"])  # one seed: no spread
+    low, high = rows[0]["FID 95% interval"]  # 25 ± 12.706 * 7.07 / √2
+    assert (low, high) == pytest.approx((25 - 63.53, 25 + 63.53), abs=0.01)
+    assert np.isnan(rows[1]["FID 95% interval"]).all()
     shown = comparison.format_summary(rows)
     assert list(shown[0]) == ["model", "seeds", *comparison.COLUMNS]
     assert shown[0]["FID"] == "25.00 ± 7.07" and shown[0]["recall"] == "0.50 ± 0.71"
     assert shown[1]["FID"] == "40.00" and shown[1]["training seconds"] == "0"
+
+
+def test_the_t_interval_covers_the_mean_as_often_as_it_says():
+    rng = np.random.default_rng(0)
+    for n in (3, 12, 60):  # a tabled t, and Fisher's expansion above 30 degrees of freedom
+        draws = rng.normal(5.0, 2.0, size=(4000, n))
+        low, high = np.array([comparison.t_interval(d) for d in draws]).T
+        assert 0.935 < np.mean((low <= 5.0) & (5.0 <= high)) < 0.965, n
 
 
 def test_the_shipped_grid_has_every_model_and_its_samples():
