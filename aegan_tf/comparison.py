@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
@@ -62,7 +62,8 @@ MODELS = (
 """The contestants, in the book's order: baselines first, then the GANs and the family."""
 
 COLUMNS = {"FID": 2, "KID x 1000": 1, "precision": 2, "recall": 2, "classes": 1,
-           "nearest train image": 2, "training seconds": 0, "images per second": 0}  # fmt: skip
+           "nearest train image": 2, "steps": 0, "training seconds": 0,
+           "images per second": 0}  # fmt: skip
 """The measured columns of a run, in the order of the book's table, and the decimals they
 are shown with."""
 
@@ -81,7 +82,7 @@ FAMILY_CODE_DIM = 16  # chapters 6-8
 
 @dataclass(frozen=True)
 class LatentGANRecipe:
-    """How a latent GAN of the comparison spends its budget.
+    """How a latent GAN of the comparison spends its budget (the defaults: chapter 5's).
 
     Attributes:
         autoencoder_share: the share of the budget that trains its autoencoder; the GAN on
@@ -98,18 +99,6 @@ class LatentGANRecipe:
     encode_once: bool = False
 
 
-_CH5 = LatentGANRecipe()
-
-LATENT_GANS = {
-    "latent GAN": _CH5,
-    "latent GAN, encoded once": LatentGANRecipe(encode_once=True),
-    "latent GAN, tuned": LatentGANRecipe(ema_momentum=0.999, encode_once=True),
-}
-"""The latent GANs that :func:`train_contestant` knows, by name: chapter 5's; the same GAN
-trained on the training codes encoded once (more GAN steps in the same seconds); and the one
-tuned for chapter 9's race, which also averages the generator's weights."""
-
-
 @dataclass
 class Contestant:
     """A trained model of the comparison.
@@ -121,8 +110,7 @@ class Contestant:
         value_range: the range of ``model.generate``'s images.
         steps: training batches, all phases (a latent GAN's autoencoder batches, then its
             GAN's; a mixture's EM iterations are not counted).
-        setting: the name of its setting in :data:`SETTINGS` (empty for the other latent
-            GANs of :data:`LATENT_GANS`).
+        setting: the name of its setting in :data:`SETTINGS`.
         curve: ``(training seconds, FID)`` measured during training (empty if not asked).
         autoencoder: ``(seconds, steps)`` of its autoencoder's training, for the models that
             start with one (included in ``seconds`` and ``steps``); ``(0, 0)`` otherwise.
@@ -225,7 +213,10 @@ def _latent_gan(
 
 
 def build_latent_gan(
-    autoencoder: Autoencoder, images: np.ndarray, seed: int = 0, recipe: LatentGANRecipe = _CH5
+    autoencoder: Autoencoder,
+    images: np.ndarray,
+    seed: int = 0,
+    recipe: LatentGANRecipe = LatentGANRecipe(),
 ) -> LatentGAN:
     """Chapter 5's latent GAN (WGAN-GP on codes, 5 D steps) on a trained ``autoencoder``,
     adapted to ``images`` and compiled; ``seed`` sets its initial weights and noise."""
@@ -351,7 +342,7 @@ def train_contestant(
     curve_samples: int = 2000,
     setting: str | None = None,
 ) -> Contestant:
-    """Train the model ``name`` (one of :data:`MODELS` or :data:`LATENT_GANS`) on ``images``
+    """Train the model ``name`` (one of :data:`MODELS`) on ``images``
     ``(N, 28, 28, 1)`` in [0, 1] for ``seconds`` of training, all phases included, in one of
     its :data:`SETTINGS` (``setting``; ``None``: the first, its chapter's).
 
@@ -359,9 +350,8 @@ def train_contestant(
     measured during training about that often (the measuring is not counted as training
     time), for a curve of quality against time.
     """
-    if name not in MODELS and name not in LATENT_GANS:
-        known = (*MODELS, *(n for n in LATENT_GANS if n not in MODELS))
-        raise ValueError(f"Unknown model {name!r}; choose one of {known}.")
+    if name not in MODELS:
+        raise ValueError(f"Unknown model {name!r}; choose one of {MODELS}.")
     check_images(images, "images", (28, 28, 1))
     images = np.asarray(images, np.float32)
     if images.min() < 0 or images.max() > 1:
@@ -370,7 +360,7 @@ def train_contestant(
         )
     if not seconds > 0:
         raise ValueError(f"seconds must be > 0, got {seconds!r}.")
-    settings = SETTINGS.get(name, {"": {}})
+    settings = SETTINGS[name]
     if setting is None:
         setting = next(iter(settings))
     if setting not in settings:
@@ -382,8 +372,8 @@ def train_contestant(
     if name.startswith("autoencoder"):
         options = {"n_components": 1, **options}
         return _decoded_mixture(name, setting, images, seconds, seed, quality_args, **options)
-    if name in LATENT_GANS:
-        recipe = replace(LATENT_GANS[name], **options)
+    if name == "latent GAN":
+        recipe = LatentGANRecipe(**options)
         return _latent_gan(name, setting, images, seconds, seed, quality_args, recipe)
     config.set_seed(seed)
     model = ONE_PHASE[name][0](seed, **options)

@@ -304,6 +304,45 @@ def metric_over_time(
     return fig
 
 
+def seed_intervals(
+    values: Mapping[str, Any],
+    intervals: Mapping[str, tuple[float, float]],
+    xlabel: str = "FID",
+    log_x: bool = True,
+    title: str = "Each seed, and the 95% interval of the mean",
+) -> Figure:
+    """One row per model, top to bottom in the order of ``values``: its runs' values
+    ``{name: (n_seeds,)}`` as dots, its mean as a bar, and ``intervals[name]`` (``(low,
+    high)``, such as :func:`aegan_tf.comparison.t_interval`'s) as a line. On a log axis an
+    interval reaching below the smallest value drawn is cut there and marked with ``<``;
+    NaN intervals (one seed) are left out."""
+    if not values:
+        raise ValueError("values is empty.")
+    if set(intervals) != set(values):
+        raise ValueError(f"intervals must have the models of values, got {sorted(intervals)}.")
+    runs = {name: np.asarray(v, float).ravel() for name, v in values.items()}
+    for name, v in runs.items():
+        check_finite(v, f"values[{name!r}]")
+    fig = _figure((6, 0.45 * len(runs) + 1.2))
+    ax = fig.subplots()
+    floor = 0.5 * min(v.min() for v in runs.values()) if log_x else -np.inf
+    for row, (name, v) in enumerate(runs.items()):
+        y = len(runs) - 1 - row
+        low, high = intervals[name]
+        if np.isfinite(low) and np.isfinite(high):
+            ax.plot([max(low, floor), high], [y, y], color="C0", lw=2, alpha=0.5)
+            if low < floor:
+                ax.plot([floor], [y], marker="<", ls="none", color="C0")
+        ax.plot(v, np.full_like(v, y), "o", color="C1", ms=4)
+        ax.plot([v.mean()], [y], "|", color="k", ms=14, mew=2)
+    ax.set_yticks(range(len(runs)), list(runs)[::-1])
+    if log_x:
+        ax.set_xscale("log")
+    ax.set(xlabel=xlabel, title=title)
+    ax.grid(alpha=0.3, which="both", axis="x")
+    return fig
+
+
 def code_projection(
     real_codes: Any, generated_codes: Any, title: str = "Codes, projected on 2 principal axes"
 ) -> Figure:

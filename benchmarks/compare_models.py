@@ -15,8 +15,7 @@ Markdown table: per model, the mean and standard deviation over seeds, ranked by
 default: every family must have its tuning runs) or as its chapter configures it
 (``--settings chapter``). A latent GAN's run also measures the mixture baseline fitted to its
 own autoencoder's codes (:func:`aegan_tf.comparison.mixture_on_own_autoencoder`, with the
-mixture family's setting), as a row of its own. The other latent GAN recipes of
-``aegan_tf.comparison.LATENT_GANS`` are run by name. Every run records its setting and its
+mixture family's setting), as a row of its own. Every run records its setting and its
 training steps. Run it with nothing else running on the machine: the budget is wall-clock
 time.
 """
@@ -80,7 +79,6 @@ def table(runs: list[dict], seconds: float) -> str:
 
 def main() -> None:
     from aegan_tf.comparison import (
-        LATENT_GANS,
         MODELS,
         RESULTS,
         TUNING,
@@ -91,8 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--models", nargs="+", default=list(MODELS),
-                        choices=dict.fromkeys([*MODELS, *LATENT_GANS]))  # fmt: skip
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
     parser.add_argument("--curve-every", type=float, default=30.0,
                         help="seconds of training between FID measurements")  # fmt: skip
     parser.add_argument("--results", type=Path, default=RESULTS)
@@ -105,7 +102,7 @@ def main() -> None:
     settings = {}
     if args.settings == "tuned":
         settings = chosen_settings(load_results(args.tuning)["runs"])
-        untuned = [m for m in args.models if m in MODELS and m not in settings]
+        untuned = [m for m in args.models if m not in settings]
         if untuned:
             parser.error(f"no tuning runs in {args.tuning} for {untuned}: run "
                          "benchmarks/tune_models.py first, or pass --settings chapter")  # fmt: skip

@@ -1,5 +1,3 @@
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -12,17 +10,17 @@ def images():
     return data.load("mnist", limit=512)[0]
 
 
-@pytest.mark.parametrize("name", ["latent GAN", "latent GAN, tuned"])
-def test_a_two_phase_contestant_spends_one_budget_and_is_measured(images, monkeypatch, name):
+@pytest.mark.parametrize("setting", ["chapter 5's", "encoded once, EMA 0.999"])
+def test_a_two_phase_contestant_spends_one_budget_and_is_measured(images, monkeypatch, setting):
     # the latent GAN: an autoencoder for a share of the budget, then the GAN until the budget
     # is spent. The autoencoder needs ~150 steps to pass LatentGAN.adapt's check: a large
     # share keeps this test short on a slow machine.
-    recipe = dataclasses.replace(comparison.LATENT_GANS[name], autoencoder_share=0.85)
-    monkeypatch.setitem(comparison.LATENT_GANS, name, recipe)
+    options = {**comparison.SETTINGS["latent GAN"][setting], "autoencoder_share": 0.85}
+    monkeypatch.setitem(comparison.SETTINGS["latent GAN"], setting, options)
     latent = comparison.train_contestant(
-        name, images, seconds=20.0, seed=0, curve_every=1.0, curve_samples=200
+        "latent GAN", images, 20.0, seed=0, curve_every=1.0, curve_samples=200, setting=setting
     )
-    assert latent.model.g_optimizer.use_ema == (name == "latent GAN, tuned")
+    assert latent.model.g_optimizer.use_ema == ("EMA" in setting)
     assert latent.seconds >= 20.0  # (stops only once the budget is spent; no upper bound:
     # how far the last step overshoots depends on the machine and its load)
     assert latent.curve and all(s >= 17.0 for s, _ in latent.curve)  # after the autoencoder
@@ -78,7 +76,7 @@ def test_every_family_has_three_settings_and_each_builds_in_its_own_range(images
                 assert i > 0 or output_range(network) == chapter_range  # the chapter's
         elif name == "latent GAN":
             for options in settings.values():
-                dataclasses.replace(comparison.LATENT_GANS[name], **options)
+                comparison.LatentGANRecipe(**options)
 
 
 def test_a_setting_changes_the_model_and_its_range(images):
@@ -182,13 +180,19 @@ def test_the_t_interval_covers_the_mean_as_often_as_it_says():
         assert 0.935 < np.mean((low <= 5.0) & (5.0 <= high)) < 0.965, n
 
 
-def test_the_shipped_grid_has_every_model_and_its_samples():
+def test_the_shipped_grid_has_every_model_in_its_chosen_setting_and_its_samples():
     runs = comparison.load_results()["runs"]
     budgets = {r["budget seconds"] for r in runs}
     assert budgets, "aegan_tf/results/compare_models.json holds no runs"
     samples = comparison.load_samples()
+    chosen = comparison.chosen_settings(comparison.load_results(comparison.TUNING)["runs"])
     for run in runs:
-        assert run["model"] in comparison.MODELS or run["model"] in comparison.LATENT_GANS
+        if run["model"] == comparison.OWN_AUTOENCODER_MIXTURE:  # beside each latent GAN
+            mixture = chosen["autoencoder + Gaussian mixture"]
+            assert run["setting"].startswith(mixture.split(" (")[0])
+            assert chosen["latent GAN"] in run["setting"]
+        else:
+            assert run["model"] in comparison.MODELS and run["setting"] == chosen[run["model"]]
         assert set(comparison.COLUMNS) <= set(run)
         assert run["curve"][-1] == [run["training seconds"], run["FID"]]
         images = samples[(run["model"], run["seed"], run["budget seconds"])]

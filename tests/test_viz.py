@@ -118,6 +118,27 @@ def test_metric_over_time_tells_more_than_ten_models_apart():
     assert len(looks) == 12
 
 
+def test_seed_intervals_draws_every_seed_the_mean_and_a_cut_interval():
+    values = {"mixture": [2.7, 2.6, 2.9], "DCGAN": [17.0, 42.0, 20.0], "one": [9.0]}
+    intervals = {"mixture": (2.3, 3.1), "DCGAN": (-10.0, 70.0), "one": (np.nan, np.nan)}
+    fig = viz.seed_intervals(values, intervals)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["one", "DCGAN", "mixture"]
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [len(line.get_xdata()) for line in dots] == [3, 3, 1]
+    drawn = np.concatenate([line.get_xdata() for line in dots])
+    assert sorted(drawn) == sorted(np.concatenate(list(values.values())))
+    spans = [line.get_xdata() for line in ax.get_lines() if line.get_linestyle() == "-"]
+    assert len(spans) == 2 and list(spans[0]) == [2.3, 3.1]  # none for one seed
+    assert spans[1][0] == 0.5 * 2.6 and spans[1][1] == 70.0  # cut at half the smallest value
+    assert [line.get_marker() for line in ax.get_lines()].count("<") == 1
+    assert ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="intervals must have the models of values"):
+        viz.seed_intervals(values, {"mixture": (1.0, 2.0)})
+    with pytest.raises(ValueError, match="values is empty"):
+        viz.seed_intervals({}, {})
+
+
 def test_code_projection_uses_the_real_codes_principal_axes():
     rng = np.random.default_rng(0)
     real = rng.normal(size=(200, 5)) * [10, 3, 1, 1, 1]  # axis 1 carries most variance
