@@ -27,13 +27,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 MODELS = ("autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan")
-"""The models that ``train`` knows: chapter 1's autoencoder (as chapter 5 configures it),
-the VAE, the DCGAN, chapter 5's latent GAN (an autoencoder, then a GAN on its codes), the
-AAE, the VAE-GAN and the BiGAN."""
-
-_ONE_PHASE_NAMES = {
-    "gan": "DCGAN", "aae": "AAE", "vae": "VAE", "vaegan": "VAE-GAN", "bigan": "BiGAN"
-}  # fmt: skip
+"""The models that ``train`` knows, each a recipe of :mod:`aegan_tf.recipes` (whose
+``COMMANDS`` name them; a test checks that they agree): chapter 1's autoencoder (as chapter 5
+configures it), the VAE, the DCGAN, chapter 5's latent GAN (an autoencoder, then a GAN on its
+codes), the AAE, the VAE-GAN and the BiGAN."""
 _DEFAULTS = {"epochs": 20, "batch_size": 64, "seed": 0, "limit": None, "precision": "float32",
              "eval_samples": 1000, "ae_epochs": None}  # fmt: skip
 _PACKAGE = Path(__file__).resolve().parent
@@ -90,25 +87,28 @@ def _load_model(out: Path):
     return keras.models.load_model(out / _MODEL), run
 
 
-def build_model(name: str, seed: int = 0):
-    """The compiled model ``name`` of :data:`MODELS` as ``train`` builds it, with initial
-    weights from ``seed``; for ``latent_gan``, its autoencoder (the GAN on its codes is built
-    once the autoencoder is trained: :func:`aegan_tf.comparison.build_latent_gan`)."""
-    from aegan_tf import comparison, config
+def _recipe(name: str):
+    """The recipe (:mod:`aegan_tf.recipes`) of the model ``name`` of :data:`MODELS`."""
+    from aegan_tf import recipes
 
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}.")
-    if name in _ONE_PHASE_NAMES:
-        config.set_seed(seed)
-        return comparison.ONE_PHASE[_ONE_PHASE_NAMES[name]][0](seed)
-    return comparison.build_autoencoder(seed=seed)
+    return recipes.recipe(recipes.COMMANDS[name])
+
+
+def build_model(name: str, seed: int = 0):
+    """The compiled model ``name`` of :data:`MODELS` as ``train`` builds it, with initial
+    weights from ``seed``; for a model of two phases (``latent_gan``), its first (the
+    autoencoder; the GAN on its codes is built once it is trained:
+    :func:`aegan_tf.recipes.build_next`)."""
+    from aegan_tf import recipes
+
+    return recipes.build(_recipe(name).name, seed)
 
 
 def image_range(name: str) -> tuple[float, float]:
     """The value range of the images that the model ``name`` trains on and draws."""
-    from aegan_tf import comparison
-
-    return comparison.ONE_PHASE[_ONE_PHASE_NAMES[name]][1] if name in _ONE_PHASE_NAMES else (0, 1)
+    return _recipe(name).value_range
 
 
 class _StopOnCtrlC:
@@ -233,8 +233,9 @@ def train(args: argparse.Namespace) -> None:
 
     import keras
 
-    from aegan_tf import comparison, config, data, metrics
+    from aegan_tf import config, data, metrics, recipes
 
+    recipe = _recipe(model_name)
     precision = config.set_precision(settings["precision"])
     out.mkdir(parents=True, exist_ok=True)
     _write_json(out / _RUN, {**settings, "policy": precision})
@@ -253,15 +254,15 @@ def train(args: argparse.Namespace) -> None:
     with _StopOnCtrlC() as ctrl_c:
         files = _epoch_files(out, value_range, reference, settings["eval_samples"], seed)
         try:
-            model = build_model(model_name, seed)  # a latent GAN's autoencoder first
-            if model_name == "latent_gan":  # phase 1: the autoencoder, in its own directory
-                first = out / "autoencoder"
+            model = recipes.build(recipe.name, seed)  # a latent GAN's autoencoder first
+            if len(recipe.phases) == 2:  # phase 1 (the autoencoder) in its own directory
+                first = out / recipe.phases[0]
                 ae_epochs = settings["ae_epochs"]
                 ae_files = _epoch_files(first, value_range, None, 0, seed)
                 _fit(model, dataset, ae_epochs, first, [ae_files, ctrl_c.callback()], verbose)
                 autoencoder = keras.models.load_model(first / _MODEL)
                 try:
-                    model = comparison.build_latent_gan(autoencoder, images, seed)
+                    model = recipes.build_next(recipe.name, autoencoder, images, seed)
                 except ValueError as error:  # the autoencoder is not trained yet
                     raise CommandError(
                         f"{error} Train it longer: --resume --ae-epochs {2 * ae_epochs}."

@@ -12,40 +12,16 @@ tuning budget: its three settings, scored by :func:`validation_kid` on the digit
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from aegan_tf import (
-    _results,
-    config,
-    data,
-    dcgan_tips,
-    latent_objectives,
-    metrics,
-    mlp_bigan,
-    priors,
-)
+from aegan_tf import _results, data, metrics, recipes
 from aegan_tf._validation import check_images
 from aegan_tf.callbacks import QualityMetrics
-from aegan_tf.models import (
-    VAE,
-    VAEGAN,
-    AdversarialAutoencoder,
-    Autoencoder,
-    BiGAN,
-    DecodedGaussianMixture,
-    LatentGAN,
-    build_conv_decoder,
-    build_conv_encoder,
-    build_dcgan_discriminator,
-    build_dcgan_generator,
-    build_joint_discriminator,
-    build_mlp_discriminator,
-)
+from aegan_tf.models import DecodedGaussianMixture, LatentGAN
 from aegan_tf.models.composed import GenerativeModel, output_range
 from aegan_tf.training import train
 
@@ -75,9 +51,6 @@ TUNING = Path(__file__).parent / "results" / "tune_models.json"
 """The tuning runs of ``benchmarks/tune_models.py``, shipped with the package."""
 
 VALIDATION_DIGITS = 500  # held out of the training digits to choose each family's setting
-
-AE_CODE_DIM = 32  # chapter 5's autoencoder, for the latent GAN and the two density baselines
-FAMILY_CODE_DIM = 16  # chapters 6-8
 
 
 @dataclass(frozen=True)
@@ -147,22 +120,10 @@ def _curve(quality: list[QualityMetrics], history) -> list[tuple[float, float]]:
     ]
 
 
-def build_autoencoder(
-    code_dim: int = AE_CODE_DIM, seed: int = 0, learning_rate: float = 2e-3
-) -> Autoencoder:
-    """Chapter 5's convolutional autoencoder, compiled with Adam(``learning_rate``)
-    (:func:`aegan_tf.latent_objectives.build_autoencoder`)."""
-    return latent_objectives.build_autoencoder(code_dim, seed, learning_rate)
-
-
-def _adam(rate: float, beta_1: float = 0.9) -> keras.optimizers.Optimizer:
-    return keras.optimizers.Adam(rate, beta_1=beta_1)
-
-
 def _decoded_mixture(
     name, setting, images, seconds, seed, quality_args, n_components, learning_rate=2e-3
 ) -> Contestant:
-    autoencoder = build_autoencoder(AE_CODE_DIM, seed, learning_rate)
+    autoencoder = recipes.build("autoencoder", seed, learning_rate=learning_rate)
     model = DecodedGaussianMixture.from_autoencoder(autoencoder, n_components)
 
     def sampler(n: int, sample_seed: int) -> np.ndarray:  # the mixture as it would be now
@@ -187,7 +148,7 @@ def _decoded_mixture(
 def _latent_gan(
     name, setting, images, seconds, seed, quality_args, recipe: LatentGANRecipe
 ) -> Contestant:
-    autoencoder = build_autoencoder(AE_CODE_DIM, seed)
+    autoencoder = recipes.build("latent GAN", seed)
     ae_run = train(
         autoencoder,
         data.make_dataset(images, batch_size=64, seed=seed),
@@ -195,7 +156,9 @@ def _latent_gan(
         name="latent GAN: autoencoder",
     )
     start = time.perf_counter()
-    model = build_latent_gan(autoencoder, images, seed, recipe)
+    model = recipes.build_next(
+        "latent GAN", autoencoder, images, seed, ema_momentum=recipe.ema_momentum
+    )
     examples = model.encode(images) if recipe.encode_once else images
     spent = ae_run.seconds + time.perf_counter() - start
     quality = _quality(images, quality_args, already_spent=spent)
@@ -211,80 +174,6 @@ def _latent_gan(
     curve, autoencoder = _curve(quality, run.history), (ae_run.seconds, ae_run.batches)
     return Contestant(name, model, run.seconds, (0.0, 1.0), steps, setting, curve, autoencoder)
 
-
-def build_latent_gan(
-    autoencoder: Autoencoder,
-    images: np.ndarray,
-    seed: int = 0,
-    recipe: LatentGANRecipe = LatentGANRecipe(),
-) -> LatentGAN:
-    """Chapter 5's latent GAN (WGAN-GP on codes, 5 D steps) on a trained ``autoencoder``,
-    adapted to ``images`` and compiled; ``seed`` sets its initial weights and noise."""
-    return latent_objectives.build(
-        autoencoder, images, "WGAN-GP", seed, ema_momentum=recipe.ema_momentum
-    )
-
-
-def _build_aae(seed: int, game_rate: float = 2e-4) -> AdversarialAutoencoder:
-    model = AdversarialAutoencoder(
-        build_conv_encoder(FAMILY_CODE_DIM),
-        build_conv_decoder(FAMILY_CODE_DIM),
-        build_mlp_discriminator(FAMILY_CODE_DIM, (256, 256)),
-        prior=priors.GaussianPrior(FAMILY_CODE_DIM),
-        seed=seed,
-    )
-    model.compile(
-        ae_optimizer=_adam(1e-3),
-        d_optimizer=_adam(game_rate, 0.5),
-        g_optimizer=_adam(game_rate, 0.5),
-    )
-    return model
-
-
-def _build_vae(seed: int, learning_rate: float = 1e-3) -> VAE:
-    model = VAE(
-        build_conv_encoder(2 * FAMILY_CODE_DIM), build_conv_decoder(FAMILY_CODE_DIM), seed=seed
-    )
-    model.compile(_adam(learning_rate))
-    return model
-
-
-def _build_vaegan(seed: int, feature_weight: float = 0.1) -> VAEGAN:
-    model = VAEGAN(
-        build_conv_encoder(2 * FAMILY_CODE_DIM),
-        build_conv_decoder(FAMILY_CODE_DIM),
-        build_dcgan_discriminator(filters=(32, 64), dropout=0.0),
-        seed=seed,
-    )
-    model.compile(
-        _adam(3e-4, 0.5), _adam(3e-4, 0.5), _adam(3e-4, 0.5), feature_weight=feature_weight
-    )
-    return model
-
-
-def _build_bigan(seed: int, networks: str = "convolutional", r1_weight: float = 0.0) -> BiGAN:
-    if networks == "MLP":  # chapter 8's, in [0, 1]
-        return mlp_bigan.build(seed, r1_weight=r1_weight)
-    model = BiGAN(
-        build_conv_encoder(FAMILY_CODE_DIM),
-        build_dcgan_generator(FAMILY_CODE_DIM, filters=(128, 64, 32)),
-        build_joint_discriminator(FAMILY_CODE_DIM, filters=(32, 64), hidden_units=(256,)),
-        seed=seed,
-    )
-    model.compile(_adam(2e-4, 0.5), _adam(2e-4, 0.5), r1_weight=r1_weight)
-    return model
-
-
-ONE_PHASE: dict[str, tuple[Callable[[int], GenerativeModel], tuple[float, float]]] = {
-    "DCGAN": (dcgan_tips.build, (-1.0, 1.0)),  # chapter 3's
-    "AAE": (_build_aae, (0.0, 1.0)),
-    "VAE": (_build_vae, (0.0, 1.0)),
-    "VAE-GAN": (_build_vaegan, (0.0, 1.0)),
-    "BiGAN": (_build_bigan, (-1.0, 1.0)),
-}
-"""The models trained in one phase, by name: a builder ``seed -> compiled model``
-(configured as in its chapter; it takes the options of :data:`SETTINGS` as keywords) and the
-value range of the images it trains on and draws in that configuration."""
 
 SETTINGS: dict[str, dict[str, dict]] = {
     "autoencoder + Gaussian": {
@@ -325,12 +214,13 @@ SETTINGS: dict[str, dict[str, dict]] = {
     "BiGAN": {
         "convolutional (chapter 9)": {},
         "convolutional, R1 10": {"r1_weight": 10.0},
-        "MLP, uniform prior, R1 10 (chapter 8)": {"networks": "MLP", "r1_weight": 10.0},
+        "MLP, uniform prior, R1 10 (chapter 8)": {"recipe": "MLP BiGAN", "r1_weight": 10.0},
     },
 }
 """Every family's tuning budget: three settings by name, each the keyword options of its
-builder (the mixtures' autoencoder rate or components; a :class:`LatentGANRecipe`'s fields;
-a one-phase builder's). The first is the configuration of the family's chapter."""
+recipe (:mod:`aegan_tf.recipes`; ``"recipe"``: another recipe than the family's own), or the
+mixtures' autoencoder rate or components, or a :class:`LatentGANRecipe`'s fields. The first
+is the configuration of the family's chapter."""
 
 
 def train_contestant(
@@ -375,8 +265,8 @@ def train_contestant(
     if name == "latent GAN":
         recipe = LatentGANRecipe(**options)
         return _latent_gan(name, setting, images, seconds, seed, quality_args, recipe)
-    config.set_seed(seed)
-    model = ONE_PHASE[name][0](seed, **options)
+    options = {"recipe": name, **options}
+    model = recipes.build(options.pop("recipe"), seed, **options)
     value_range = output_range(model.decoder if hasattr(model, "decoder") else model.generator)
     low, high = value_range
     scaled = low + (high - low) * images  # the model's own range

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from aegan_tf import _results, config
+from aegan_tf import _results, recipes
 from aegan_tf._validation import check_number
-from aegan_tf.models import GAN, build_dcgan_discriminator, build_dcgan_generator
+from aegan_tf.models import GAN
 
 RESULTS = Path(__file__).parent / "results" / "dcgan_tips.json"
 """The shipped results of ``benchmarks/dcgan_tips.py``; the samples lie beside it (``.npz``)."""
 
-LATENT_DIM = 100
-LEARNING_RATE = 2e-4  # the DCGAN paper's, for both players, with beta_1 = 0.5
+LATENT_DIM = recipes.DCGAN_NOISE_DIM
+LEARNING_RATE = recipes.options("DCGAN")["d_learning_rate"]  # the DCGAN paper's 2e-4, β₁ 0.5
 
 TIPS: dict[str, dict] = {
     "baseline": {},
@@ -37,24 +36,19 @@ def build(
     g_learning_rate: float = LEARNING_RATE,
     label_smoothing: float = 0.0,
 ) -> GAN:
-    """Chapter 3's DCGAN, compiled: generator filters (128, 64, 32) from 100-d noise,
-    discriminator filters (64, 128), non-saturating loss, Adam(β₁ 0.5) at the given rates.
-    ``seed`` sets the initial weights (generator first) and the noise of training."""
+    """Chapter 3's DCGAN, compiled (the recipe ``"DCGAN"`` of :mod:`aegan_tf.recipes`):
+    generator filters (128, 64, 32) from 100-d noise, discriminator filters (64, 128),
+    non-saturating loss, Adam(β₁ 0.5) at the given rates. ``seed`` sets the initial weights
+    (generator first) and the noise of training."""
     for name, rate in (("d_learning_rate", d_learning_rate), ("g_learning_rate", g_learning_rate)):
         check_number(rate, name, low=0, above=True)
-    config.set_seed(seed)
-    gan = GAN(
-        build_dcgan_generator(LATENT_DIM, filters=(128, 64, 32)),
-        build_dcgan_discriminator(filters=(64, 128)),
-        seed=seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=0.5),
-        loss="nonsaturating",
+    return recipes.build(
+        "DCGAN",
+        seed,
+        d_learning_rate=d_learning_rate,
+        g_learning_rate=g_learning_rate,
         label_smoothing=label_smoothing,
     )
-    return gan
 
 
 def load_results(path: str | Path = RESULTS) -> dict:

@@ -10,23 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keras
 import numpy as np
 
-from aegan_tf import _results, config, losses
-from aegan_tf.models import (
-    Autoencoder,
-    LatentGAN,
-    build_conv_decoder,
-    build_conv_encoder,
-    build_mlp_discriminator,
-    build_mlp_generator,
-)
+from aegan_tf import _results, recipes
+from aegan_tf.models import Autoencoder, LatentGAN
 
 RESULTS = Path(__file__).parent / "results" / "latent_objectives.json"
 """The shipped results of ``benchmarks/latent_objectives.py``."""
 
-CODE_DIM = 32
+CODE_DIM = recipes.AUTOENCODER_CODE_DIM
 AUTOENCODER_EPOCHS = 10
 
 OBJECTIVES: dict[str, dict] = {
@@ -46,11 +38,9 @@ def build_autoencoder(
     code_dim: int = CODE_DIM, seed: int = 0, learning_rate: float = 2e-3
 ) -> Autoencoder:
     """Chapter 5's convolutional autoencoder (codes of ``code_dim``), compiled with
-    Adam(``learning_rate``) and the mean squared error; ``seed`` sets its initial weights."""
-    config.set_seed(seed)
-    autoencoder = Autoencoder(build_conv_encoder(code_dim), build_conv_decoder(code_dim))
-    autoencoder.compile(keras.optimizers.Adam(learning_rate), loss=losses.mse_reconstruction_loss)
-    return autoencoder
+    Adam(``learning_rate``) and the mean squared error (the first phase of the recipe
+    ``"latent GAN"`` of :mod:`aegan_tf.recipes`); ``seed`` sets its initial weights."""
+    return recipes.build("latent GAN", seed, code_dim=code_dim, learning_rate=learning_rate)
 
 
 def build(
@@ -60,35 +50,17 @@ def build(
     seed: int = 0,
     ema_momentum: float | None = None,
 ) -> LatentGAN:
-    """Chapter 5's latent GAN (MLPs of 256, 256 units on the codes of a trained
-    ``autoencoder``), adapted to ``images`` ``(N, 28, 28, 1)`` and compiled with
-    ``objective`` (a key of :data:`OBJECTIVES`); ``seed`` sets its initial weights and noise.
-    ``ema_momentum``: the generator's optimizer averages its weights (Keras's ``use_ema``)."""
+    """Chapter 5's latent GAN (the second phase of the recipe ``"latent GAN"``: MLPs of 256,
+    256 units on the codes of a trained ``autoencoder``), adapted to ``images``
+    ``(N, 28, 28, 1)`` and compiled with ``objective`` (a key of :data:`OBJECTIVES`); ``seed``
+    sets its initial weights and noise. ``ema_momentum``: the generator's optimizer averages
+    its weights (Keras's ``use_ema``)."""
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {list(OBJECTIVES)}, got {objective!r}.")
-    settings = OBJECTIVES[objective]
-    config.set_seed(seed)
-    code_dim = autoencoder.encoder.output_shape[-1]
-    model = LatentGAN.from_autoencoder(
-        autoencoder,
-        build_mlp_generator(code_dim, code_dim, hidden_units=(256, 256)),
-        build_mlp_discriminator(code_dim, hidden_units=(256, 256)),
-        seed=seed,
+    settings = {k: v for k, v in OBJECTIVES[objective].items() if k != "epochs"}
+    return recipes.build_next(
+        "latent GAN", autoencoder, images, seed, ema_momentum=ema_momentum, **settings
     )
-    model.adapt(images)
-    adam = {
-        "learning_rate": settings.get("learning_rate", 1e-3),
-        "beta_1": settings.get("beta_1", 0.5),
-        "beta_2": settings.get("beta_2", 0.999),
-    }
-    ema = {"use_ema": True, "ema_momentum": ema_momentum} if ema_momentum else {}
-    model.compile(
-        keras.optimizers.Adam(**adam),
-        keras.optimizers.Adam(**adam, **ema),
-        loss=settings["loss"],
-        d_steps=settings["d_steps"],
-    )
-    return model
 
 
 def load_results(path: str | Path = RESULTS) -> dict:

@@ -1,8 +1,9 @@
 """Chapter 8's BiGAN on flattened digits, after Donahue et al.'s permutation-invariant MNIST
 model, and the latent-regressor baseline of their section 4, measured over seeds.
 
-:func:`build` makes the BiGAN: multilayer perceptrons of 1024 units
-(:func:`build_encoder`, :func:`build_generator`, :func:`build_discriminator`), 50-number
+:func:`build` makes the BiGAN (the recipe ``"MLP BiGAN"`` of :mod:`aegan_tf.recipes`):
+multilayer perceptrons of 1024 units (:func:`aegan_tf.models.build_mlp_image_encoder`,
+``build_mlp_image_generator`` and ``build_mlp_image_discriminator``), 50-number
 codes with the uniform prior ``U(-1, 1)``, Adam(2e-4, β₁ 0.5) for both sides, and an R1
 penalty on the discriminator (Mescheder et al. 2018), without which the discriminator wins
 early here. :func:`build_gan` is the same generator in a plain GAN, whose encoder
@@ -20,16 +21,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from aegan_tf import _results, config, metrics
-from aegan_tf.models import GAN, BiGAN
+from aegan_tf import _results, config, metrics, recipes
+from aegan_tf.models import GAN, BiGAN, build_mlp_image_encoder
 
 RESULTS = Path(__file__).parent / "results" / "mlp_bigan.json"
 """The shipped results of ``benchmarks/mlp_bigan.py``."""
 
-CODE_DIM = 50
+CODE_DIM = recipes.MLP_BIGAN_CODE_DIM
 HIDDEN_UNITS = 1024
 BATCH_SIZE = 128
-R1_WEIGHT = 10.0
+R1_WEIGHT = recipes.options("MLP BiGAN")["r1_weight"]
 EPOCHS = 50
 """The benchmark's epochs over the 4,000 training digits (1,600 steps of 128)."""
 IMAGE_SHAPE = (28, 28, 1)
@@ -40,65 +41,21 @@ def _adam() -> keras.optimizers.Optimizer:
 
 
 def build_encoder(code_dim: int = CODE_DIM) -> keras.Model:
-    """Images ``(N, 28, 28, 1)`` in [0, 1] -> codes ``(N, code_dim)`` in (-1, 1): 1024
-    LeakyReLU units, 1024 with batch normalisation and LeakyReLU, then ``tanh``."""
-    images = keras.Input(IMAGE_SHAPE, name="images")
-    h = keras.layers.LeakyReLU(0.2)(
-        keras.layers.Dense(HIDDEN_UNITS)(keras.layers.Flatten()(images))
-    )
-    h = keras.layers.BatchNormalization()(keras.layers.Dense(HIDDEN_UNITS)(h))
-    h = keras.layers.LeakyReLU(0.2)(h)
-    codes = keras.layers.Dense(code_dim, activation="tanh", dtype="float32")(h)
-    return keras.Model(images, codes, name="mlp_encoder")
-
-
-def build_generator(code_dim: int = CODE_DIM) -> keras.Model:
-    """Codes ``(N, code_dim)`` -> images ``(N, 28, 28, 1)`` in [0, 1]: two layers of 1024
-    units with batch normalisation and ReLU, then 784 sigmoid pixels."""
-    codes = keras.Input((code_dim,), name="codes")
-    h = codes
-    for _ in range(2):
-        h = keras.layers.ReLU()(
-            keras.layers.BatchNormalization()(keras.layers.Dense(HIDDEN_UNITS)(h))
-        )
-    pixels = keras.layers.Dense(int(np.prod(IMAGE_SHAPE)), activation="sigmoid", dtype="float32")(h)
-    return keras.Model(codes, keras.layers.Reshape(IMAGE_SHAPE)(pixels), name="mlp_generator")
-
-
-def build_discriminator(code_dim: int | None = CODE_DIM) -> keras.Model:
-    """``[images (N, 28, 28, 1), codes (N, code_dim)]`` -> logits ``(N, 1)``: the pixels
-    through 1024 LeakyReLU units, concatenated with the code, through 1024 more. With
-    ``code_dim=None``, images alone (the plain GAN's discriminator)."""
-    images = keras.Input(IMAGE_SHAPE, name="images")
-    h = keras.layers.LeakyReLU(0.2)(
-        keras.layers.Dense(HIDDEN_UNITS)(keras.layers.Flatten()(images))
-    )
-    inputs = images
-    if code_dim is not None:
-        codes = keras.Input((code_dim,), name="codes")
-        inputs, h = [images, codes], keras.layers.Concatenate()([h, codes])
-    h = keras.layers.LeakyReLU(0.2)(keras.layers.Dense(HIDDEN_UNITS)(h))
-    logits = keras.layers.Dense(1, dtype="float32", name="logits")(h)
-    return keras.Model(inputs, logits, name="mlp_discriminator")
+    """Images ``(N, 28, 28, 1)`` in [0, 1] -> codes ``(N, code_dim)`` in (-1, 1)
+    (:func:`aegan_tf.models.build_mlp_image_encoder`)."""
+    return build_mlp_image_encoder(code_dim, IMAGE_SHAPE, HIDDEN_UNITS)
 
 
 def build(seed: int = 0, r1_weight: float = R1_WEIGHT) -> BiGAN:
-    """The chapter's BiGAN, compiled; ``seed`` sets the initial weights and the noise."""
-    config.set_seed(seed)
-    model = BiGAN(
-        build_encoder(), build_generator(), build_discriminator(), seed=seed, prior="uniform"
-    )
-    model.compile(_adam(), _adam(), r1_weight=r1_weight)
-    return model
+    """The chapter's BiGAN (the recipe ``"MLP BiGAN"`` of :mod:`aegan_tf.recipes`), compiled;
+    ``seed`` sets the initial weights and the noise."""
+    return recipes.build("MLP BiGAN", seed, r1_weight=r1_weight)
 
 
 def build_gan(seed: int = 0) -> GAN:
     """The latent regressor's GAN: :func:`build`'s generator and its discriminator without
     the code input, the same prior, optimizers and R1 penalty."""
-    config.set_seed(seed)
-    model = GAN(build_generator(), build_discriminator(None), seed=seed, prior="uniform")
-    model.compile(_adam(), _adam(), r1_weight=R1_WEIGHT)
-    return model
+    return recipes.build("MLP BiGAN", seed, r1_weight=R1_WEIGHT, with_encoder=False)
 
 
 def fit_latent_regressor(

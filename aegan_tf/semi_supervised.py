@@ -15,23 +15,21 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from aegan_tf import _results, config
-from aegan_tf.models import (
-    SemiSupervisedAAE,
-    build_conv_decoder,
-    build_conv_encoder,
-    build_mlp_discriminator,
-)
+from aegan_tf import _results, config, recipes
+from aegan_tf.models import SemiSupervisedAAE, build_conv_encoder
 
 RESULTS = Path(__file__).parent / "results" / "semi_supervised.json"
 """The shipped results of ``benchmarks/semi_supervised.py``."""
 
-N_CLASSES = 10
-STYLE_DIM = 4
+N_CLASSES = recipes.SEMI_SUPERVISED_CLASSES
+STYLE_DIM = recipes.SEMI_SUPERVISED_STYLE_DIM
 LABELS_PER_CLASS = 10
 BATCH_SIZE = 64
 EPOCHS = 5
-RATES = {"reconstruction": 1e-3, "game": 2e-4, "classification": 1e-3}
+RATES = {
+    phase: recipes.options("semi-supervised AAE")[f"{phase}_rate"]
+    for phase in ("reconstruction", "game", "classification")
+}
 """Adam's learning rates per phase; the game's two players also use β₁ = 0.5."""
 
 
@@ -55,28 +53,13 @@ def _encoder() -> keras.Model:
 
 
 def build(seed: int = 0, game: bool = True) -> SemiSupervisedAAE:
-    """The chapter's semi-supervised AAE on 28x28 digits in [0, 1]: chapter 5's
-    convolutional encoder and decoder with 10 class outputs and a style of
-    :data:`STYLE_DIM`, MLP discriminators of 256, 256 units, compiled with :data:`RATES`.
-    ``game=False``: the game's learning rates are 0, so neither the discriminators nor the
-    encoder move in that phase (the ablation). ``seed`` sets the initial weights and draws."""
-    config.set_seed(seed)
-    model = SemiSupervisedAAE(
-        _encoder(),
-        build_conv_decoder(N_CLASSES + STYLE_DIM),
-        build_mlp_discriminator(N_CLASSES, (256, 256)),
-        build_mlp_discriminator(STYLE_DIM, (256, 256)),
-        n_classes=N_CLASSES,
-        seed=seed,
-    )
-    game_rate = RATES["game"] if game else 0.0
-    model.compile(
-        ae_optimizer=keras.optimizers.Adam(RATES["reconstruction"]),
-        d_optimizer=keras.optimizers.Adam(game_rate, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(game_rate, beta_1=0.5),
-        c_optimizer=keras.optimizers.Adam(RATES["classification"]),
-    )
-    return model
+    """The chapter's semi-supervised AAE on 28x28 digits in [0, 1] (the recipe
+    ``"semi-supervised AAE"`` of :mod:`aegan_tf.recipes`): chapter 5's convolutional encoder
+    and decoder with 10 class outputs and a style of :data:`STYLE_DIM`, MLP discriminators
+    of 256, 256 units, compiled with :data:`RATES`. ``game=False``: the game's learning rates
+    are 0, so neither the discriminators nor the encoder move in that phase (the ablation).
+    ``seed`` sets the initial weights and draws."""
+    return recipes.build("semi-supervised AAE", seed, game_rate=RATES["game"] if game else 0.0)
 
 
 def build_classifier(seed: int = 0) -> keras.Model:

@@ -31,7 +31,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 import keras
 import numpy as np
 
-MODELS = ("autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan")
+from aegan_tf.cli import MODELS
 
 
 def matmul_gflops(dtype: str, n: int = 2048, repeats: int = 5) -> float:
@@ -51,27 +51,17 @@ def matmul_gflops(dtype: str, n: int = 2048, repeats: int = 5) -> float:
 
 
 def _build(name: str):
-    """The model ``name``, compiled as ``aegan-tf train`` builds it, and its images' range; the
-    latent GAN on an untrained autoencoder, with unit code statistics (speed does not depend
-    on them)."""
-    from aegan_tf import comparison
-    from aegan_tf.cli import build_model, image_range
-    from aegan_tf.models import LatentGAN, build_mlp_discriminator, build_mlp_generator
+    """The model ``name``, compiled as ``aegan-tf train`` builds it (its recipe, from
+    :mod:`aegan_tf.recipes`), and its images' range; a latent GAN on an untrained
+    autoencoder, with unit code statistics (speed does not depend on them)."""
+    from aegan_tf import recipes
 
-    model = build_model(name, seed=0)
-    if name == "latent_gan":
-        code = comparison.AE_CODE_DIM
-        model = LatentGAN.from_autoencoder(
-            model,
-            build_mlp_generator(code, code, hidden_units=(256, 256)),
-            build_mlp_discriminator(code, hidden_units=(256, 256)),
-            seed=0,
-        )
-        model.code_std.assign(np.ones(code, np.float32))
-        adam = {"learning_rate": 1e-3, "beta_1": 0.5}
-        model.compile(keras.optimizers.Adam(**adam), keras.optimizers.Adam(**adam),
-                      loss="wgan-gp", d_steps=5)  # fmt: skip
-    return model, image_range(name)
+    recipe = recipes.recipe(recipes.COMMANDS[name])
+    model = recipes.build(recipe.name, seed=0)
+    if recipe.next_builders:
+        model = recipes.build_next(recipe.name, model, images=None, seed=0)
+        model.code_std.assign(np.ones(model.code_dim, np.float32))
+    return model, recipe.value_range
 
 
 def _rss_mib() -> float:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from aegan_tf import comparison, data
+from aegan_tf import comparison, data, recipes
 from aegan_tf.models.composed import output_range
 
 
@@ -67,16 +67,17 @@ def test_every_family_has_three_settings_and_each_builds_in_its_own_range(images
     assert list(comparison.SETTINGS) == list(comparison.MODELS)
     for name, settings in comparison.SETTINGS.items():
         assert len(settings) == 3, name
-        if name in comparison.ONE_PHASE:
-            build, chapter_range = comparison.ONE_PHASE[name]
-            for i, options in enumerate(settings.values()):
-                model = build(0, **options)  # (the options are the builder's keywords)
-                network = model.decoder if hasattr(model, "decoder") else model.generator
-                assert output_range(network) in {(0.0, 1.0), (-1.0, 1.0)}
-                assert i > 0 or output_range(network) == chapter_range  # the chapter's
-        elif name == "latent GAN":
+        if name == "latent GAN":
             for options in settings.values():
                 comparison.LatentGANRecipe(**options)
+        elif name in recipes.RECIPES:
+            for i, options in enumerate(settings.values()):
+                options = {"recipe": name, **options}  # (the others: the recipe's keywords)
+                model = recipes.build(options.pop("recipe"), 0, **options)
+                network = model.decoder if hasattr(model, "decoder") else model.generator
+                assert output_range(network) in {(0.0, 1.0), (-1.0, 1.0)}
+                chapter_range = recipes.recipe(name).value_range
+                assert i > 0 or output_range(network) == chapter_range  # the chapter's
 
 
 def test_a_setting_changes_the_model_and_its_range(images):

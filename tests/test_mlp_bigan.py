@@ -3,7 +3,12 @@ import numpy as np
 import pytest
 
 from aegan_tf import data, mlp_bigan
-from aegan_tf.models import GAN, BiGAN
+from aegan_tf.models import (
+    GAN,
+    BiGAN,
+    build_mlp_image_discriminator,
+    build_mlp_image_generator,
+)
 
 
 @pytest.fixture(scope="module")
@@ -13,15 +18,15 @@ def digits():
 
 
 def test_networks_have_donahue_shapes_and_ranges():
-    encoder, generator = mlp_bigan.build_encoder(), mlp_bigan.build_generator()
+    encoder, generator = mlp_bigan.build_encoder(), build_mlp_image_generator(mlp_bigan.CODE_DIM)
     assert encoder.output_shape == (None, mlp_bigan.CODE_DIM)
     assert generator.output_shape == (None, 28, 28, 1)
     assert [layer.units for layer in encoder.layers if hasattr(layer, "units")] == [1024, 1024, 50]
     assert encoder.layers[-1].activation.__name__ == "tanh"  # codes where U(-1, 1) puts noise
     assert generator.layers[-2].activation.__name__ == "sigmoid"
-    joint = mlp_bigan.build_discriminator()
+    joint = build_mlp_image_discriminator(mlp_bigan.CODE_DIM)
     assert [tuple(t.shape[1:]) for t in joint.inputs] == [(28, 28, 1), (50,)]
-    assert mlp_bigan.build_discriminator(None).input_shape == (None, 28, 28, 1)
+    assert build_mlp_image_discriminator(None).input_shape == (None, 28, 28, 1)
 
 
 def test_build_is_repeatable_with_the_uniform_prior_and_r1():

@@ -18,6 +18,9 @@ from aegan_tf.models.blocks import (
     build_joint_discriminator,
     build_mlp_discriminator,
     build_mlp_generator,
+    build_mlp_image_discriminator,
+    build_mlp_image_encoder,
+    build_mlp_image_generator,
     describe,
 )
 from aegan_tf.models.decoded_mixture import DecodedGaussianMixture
@@ -49,6 +52,9 @@ __all__ = [
     "build_joint_discriminator",
     "build_mlp_discriminator",
     "build_mlp_generator",
+    "build_mlp_image_discriminator",
+    "build_mlp_image_encoder",
+    "build_mlp_image_generator",
     "describe",
     "reparameterize",
 ]

@@ -277,3 +277,59 @@ def build_joint_discriminator(
         h = layers.Dropout(dropout)(layers.LeakyReLU(0.2)(layers.Dense(units)(h)))
     logits = layers.Dense(1, dtype="float32", name="logits")(h)
     return keras.Model([images, codes], logits, name="joint_discriminator")
+
+
+def build_mlp_image_encoder(
+    latent_dim: int, image_shape: Sequence[int] = (28, 28, 1), units: int = 1024
+) -> keras.Model:
+    """Donahue et al.'s permutation-invariant MNIST encoder: images ``(N, H, W, C)`` ->
+    codes ``(N, latent_dim)`` in (-1, 1): ``units`` LeakyReLU units, ``units`` with batch
+    normalisation and LeakyReLU, then ``tanh``."""
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    image_shape = _check_image_shape(image_shape)
+    units = check_positive_int(units, "units")
+    images = keras.Input(image_shape, name="images")
+    h = layers.LeakyReLU(0.2)(layers.Dense(units)(layers.Flatten()(images)))
+    h = layers.BatchNormalization()(layers.Dense(units)(h))
+    h = layers.LeakyReLU(0.2)(h)
+    codes = layers.Dense(latent_dim, activation="tanh", dtype="float32")(h)
+    return keras.Model(images, codes, name="mlp_encoder")
+
+
+def build_mlp_image_generator(
+    latent_dim: int, image_shape: Sequence[int] = (28, 28, 1), units: int = 1024
+) -> keras.Model:
+    """Donahue et al.'s permutation-invariant MNIST generator: codes ``(N, latent_dim)`` ->
+    images ``(N, H, W, C)`` in [0, 1]: two layers of ``units`` with batch normalisation and
+    ReLU, then sigmoid pixels."""
+    latent_dim = check_positive_int(latent_dim, "latent_dim")
+    image_shape = _check_image_shape(image_shape)
+    units = check_positive_int(units, "units")
+    codes = keras.Input((latent_dim,), name="codes")
+    h = codes
+    for _ in range(2):
+        h = layers.ReLU()(layers.BatchNormalization()(layers.Dense(units)(h)))
+    pixels = layers.Dense(math.prod(image_shape), activation="sigmoid", dtype="float32")(h)
+    return keras.Model(codes, layers.Reshape(image_shape)(pixels), name="mlp_generator")
+
+
+def build_mlp_image_discriminator(
+    latent_dim: int | None, image_shape: Sequence[int] = (28, 28, 1), units: int = 1024
+) -> keras.Model:
+    """Donahue et al.'s permutation-invariant MNIST discriminator: ``[images (N, H, W, C),
+    codes (N, latent_dim)]`` -> logits ``(N, 1)``: the pixels through ``units`` LeakyReLU
+    units, concatenated with the code, through ``units`` more. With ``latent_dim=None``,
+    images alone (a plain GAN's discriminator)."""
+    if latent_dim is not None:
+        latent_dim = check_positive_int(latent_dim, "latent_dim")
+    image_shape = _check_image_shape(image_shape)
+    units = check_positive_int(units, "units")
+    images = keras.Input(image_shape, name="images")
+    h = layers.LeakyReLU(0.2)(layers.Dense(units)(layers.Flatten()(images)))
+    inputs = images
+    if latent_dim is not None:
+        codes = keras.Input((latent_dim,), name="codes")
+        inputs, h = [images, codes], layers.Concatenate()([h, codes])
+    h = layers.LeakyReLU(0.2)(layers.Dense(units)(h))
+    logits = layers.Dense(1, dtype="float32", name="logits")(h)
+    return keras.Model(inputs, logits, name="mlp_discriminator")
