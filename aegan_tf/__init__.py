@@ -2,9 +2,14 @@
 
 The companion package of the *aegan-tf* book. Modules, lowest first: ``config``, ``claims``,
 ``data``, ``divergences``, ``losses``, ``latent``, ``density``, ``priors``, ``models``,
-``callbacks``, ``training``, ``viz``, ``comparison``.
+``recipes``, ``callbacks``, ``training``, ``viz``, ``comparison``. Each is imported when it
+is first used (``aegan_tf.metrics.fid``) or imported (``from aegan_tf import models``).
+
+The models register with Keras when :mod:`aegan_tf.models` is imported: import it before
+``keras.models.load_model`` reads a saved one.
 """
 
+import importlib
 import os
 import sys
 
@@ -30,27 +35,9 @@ def _import_tensorflow_quietly() -> None:
 
 _import_tensorflow_quietly()
 
-from aegan_tf import (  # noqa: E402  (after TensorFlow, imported quietly)
-    callbacks,
-    claims,
-    comparison,
-    config,
-    data,
-    density,
-    divergences,
-    latent,
-    losses,
-    metrics,
-    models,
-    priors,
-    training,
-    viz,
-)
-
 __version__ = "0.1.0"
 
-__all__ = [
-    "__version__",
+_SUBMODULES = (
     "callbacks",
     "claims",
     "comparison",
@@ -63,6 +50,21 @@ __all__ = [
     "metrics",
     "models",
     "priors",
+    "recipes",
     "training",
     "viz",
-]
+)
+
+__all__ = ["__version__", *_SUBMODULES]
+
+
+def __getattr__(name: str):
+    """``aegan_tf.metrics`` and the like import their module on first use (PEP 562): importing
+    one module (``import aegan_tf.losses``) loads no other, models included."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"aegan_tf.{name}")
+    raise AttributeError(f"module 'aegan_tf' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES})

@@ -12,13 +12,128 @@ from pathlib import Path
 
 import keras
 import numpy as np
+import tensorflow as tf
 from PIL import Image
 from tqdm.std import tqdm
 
 from aegan_tf._validation import check_positive_int
-from aegan_tf.metrics import extract_features, fid, kid
-from aegan_tf.models.composed import StopOnNonFiniteLoss as StopOnNonFiniteLoss  # re-exported
-from aegan_tf.viz import image_grid
+
+
+def optimizers_of(model: keras.Model) -> list:
+    """A model's optimizers: those its ``OPTIMIZERS`` names (a game's), or ``optimizer``."""
+    names = getattr(model, "OPTIMIZERS", None) or ["optimizer"]
+    return [opt for opt in (getattr(model, name, None) for name in names) if opt is not None]
+
+
+def _finite_sum_check(variables: list):
+    """A compiled function of no argument: whether the sum of every value of ``variables`` is
+    finite. A NaN or an infinity anywhere makes it non-finite; a finite sum proves every value
+    finite. (A sum can also overflow: callers confirm a non-finite one value by value.)"""
+
+    @tf.function
+    def check() -> tf.Tensor:
+        sums = [tf.reduce_sum(tf.cast(v, tf.float32)) for v in variables]
+        return tf.math.is_finite(tf.add_n(sums))
+
+    return check
+
+
+def _first_non_finite(variables: list):
+    """The first of ``variables`` holding a NaN or an infinity, or ``None``."""
+    for variable in variables:
+        if not np.isfinite(keras.ops.convert_to_numpy(variable)).all():
+            return variable
+    return None
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop ``fit`` at the first step that leaves a non-finite value (NaN or infinity) in a
+    logged loss, a weight or an optimizer's state, and put the model back as it was when that
+    epoch began.
+
+    Keras's ``TerminateOnNaN`` for models that log several losses (``d_loss``, ``g_loss``,
+    ``kl``, ...), which also watches the weights and undoes the damage. Watching the losses is
+    not enough: on some CPUs TensorFlow's fused graph kernels turn a NaN input into finite
+    logits, so the losses stay finite while the weights go NaN. At the start of each epoch it
+    keeps a copy of the model's variables (weights, normalisation statistics, random
+    generators) and of its optimizers' state (moments, step counts); after every step it checks
+    the logs and every floating-point variable (one small compiled reduction, outside the
+    training step, so under XLA too); a non-finite step restores the copy before training
+    stops, so no weight is left NaN and a ``ModelCheckpoint`` that saves at the end of that
+    epoch saves the same weights as at the end of the one before. Every model of this package
+    adds one to ``fit``. ``stopped`` is ``None``, or ``(epoch, step, name, value)`` (1-based)
+    of the step that stopped training; ``name`` is a log's or a variable's.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopped: tuple[int, int, str, float] | None = None
+        self._epoch = 0
+        self._step = 0
+        self._saved: list[np.ndarray] = []
+        self._watched: list = []
+        self._check = None
+
+    def _state(self) -> list:
+        variables = list(self.model.variables)
+        for optimizer in optimizers_of(self.model):
+            variables += list(optimizer.variables)
+        return variables
+
+    def on_train_begin(self, logs=None) -> None:
+        self.stopped, self._saved = None, []
+        for optimizer in optimizers_of(self.model):
+            if not optimizer.built:  # as BackupAndRestore does: its state exists from now on
+                optimizer.build(self.model.trainable_variables)
+        self._watched = [v for v in self._state() if tf.as_dtype(v.dtype).is_floating]
+        self._check = _finite_sum_check(self._watched) if self._watched else None
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self._epoch = epoch
+        self._saved = [np.array(keras.ops.convert_to_numpy(v)) for v in self._state()]
+
+    def on_train_batch_begin(self, batch, logs=None) -> None:
+        self._step = batch + 1
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        self._step = batch + 1
+        for name, value in (logs or {}).items():
+            value = float(value)
+            if not math.isfinite(value):
+                self._stop(name, value, f"{name} is {value}")
+                return
+        if self._check is None or bool(self._check()):
+            return
+        variable = _first_non_finite(self._watched)  # (None: the sum overflowed, all finite)
+        if variable is not None:
+            values = keras.ops.convert_to_numpy(variable)
+            value = math.nan if np.isnan(values).any() else math.inf
+            name = getattr(variable, "path", variable.name)
+            self._stop(name, value, f"the variable {name} is {value}")
+
+    def restore(self) -> None:
+        """Put the model and its optimizers back as they were at the start of the epoch."""
+        for variable, saved in zip(self._state(), self._saved, strict=True):
+            variable.assign(saved)
+
+    @property
+    def began(self) -> bool:
+        """Whether an epoch of the current ``fit`` has begun (its start is kept)."""
+        return bool(self._saved)
+
+    def where(self) -> str:
+        """``"epoch E, step S"`` of the step now running (1-based)."""
+        return f"epoch {self._epoch + 1}, step {self._step}"
+
+    def _stop(self, name: str, value: float, what: str) -> None:
+        self.stopped = (self._epoch + 1, self._step, name, value)
+        self.restore()
+        self.model.stop_training = True
+        print(
+            f"{type(self.model).__name__}: {what} at {self.where()}; training stopped, and the "
+            f"model and its optimizer state are back as they were at the start of epoch "
+            f"{self._epoch + 1}."
+        )
 
 
 class EpochProgressBar(keras.callbacks.Callback):
@@ -189,6 +304,8 @@ class SampleGrid(keras.callbacks.Callback):
 
     def _render(self, number: int):
         images = self.model.generate(self.n, seed=self.seed)
+        from aegan_tf.viz import image_grid  # (matplotlib: only for the callbacks that draw)
+
         fig = image_grid(images, self.ncols, self.value_range, title=f"epoch {number}")
         if self.frames_dir is not None:
             path = self.frames_dir / f"epoch_{number:04d}.png"
@@ -319,6 +436,8 @@ class QualityMetrics(keras.callbacks.Callback):
         self.n = check_positive_int(n, "n")
         self.seed = seed
         self.value_range = value_range
+        from aegan_tf.metrics import extract_features  # (the metrics: only where measured)
+
         self.real_features = extract_features(real_images, value_range)
         self.epochs_seen = 0
         self._train_seconds = float(already_spent)
@@ -344,6 +463,8 @@ class QualityMetrics(keras.callbacks.Callback):
             start = time.perf_counter()
             sampler = self.sampler or self.model.generate
             samples = sampler(self.n, self.seed)
+            from aegan_tf.metrics import extract_features, fid, kid
+
             fake = extract_features(samples, self.value_range)
             logs["fid"] = fid(self.real_features, fake)
             logs["kid"] = kid(self.real_features, fake, seed=self.seed)[0]

@@ -21,8 +21,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 import keras
 import numpy as np
 
+from aegan_tf.callbacks import StopOnNonFiniteLoss
 from aegan_tf.models import GAN, build_dcgan_discriminator, build_dcgan_generator
-from aegan_tf.models.composed import StopOnNonFiniteLoss
 
 MODELS = {
     "DCGAN, chapter 3 size": ((128, 64, 32), (64, 128)),

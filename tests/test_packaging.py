@@ -7,6 +7,8 @@ The lower bounds themselves are installed and tested by ``tests/check_oldest_ins
 import importlib.metadata
 import importlib.util
 import json
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from packaging.requirements import Requirement
 
 import aegan_tf
-from aegan_tf import data
+from aegan_tf import data, recipes
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -80,3 +82,34 @@ def test_every_shipped_result_is_package_data():
     listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     shipped = {f"results/{p.name}" for p in (ROOT / "aegan_tf/results").iterdir()}
     assert shipped <= set(listed["package-data"]["aegan_tf"])
+
+
+BOOK_MODULES = ("comparison", "exercises", "dcgan_tips", "latent_objectives", "mlp_bigan",
+                "ring_gan", "semi_supervised", "_results")  # fmt: skip
+"""The book's own code: chapter 9's race, the exercises' checks and the multi-seed runs."""
+
+
+def _imported_by(statement: str) -> set[str]:
+    """The aegan_tf modules that ``statement`` imports, in a fresh interpreter."""
+    code = f"{statement}; import sys; print(' '.join(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return {m for m in done.stdout.split() if m.split(".")[0] == "aegan_tf"}
+
+
+def test_the_core_imports_what_it_uses_and_nothing_of_the_book():
+    assert _imported_by("import aegan_tf.losses") == {
+        "aegan_tf", "aegan_tf._validation", "aegan_tf.losses"
+    }  # fmt: skip
+    for core in ("metrics", "callbacks", "recipes"):  # (recipes: every model, no book)
+        imported = _imported_by(f"import aegan_tf.{core}")
+        assert not {f"aegan_tf.{m}" for m in BOOK_MODULES} & imported, core
+        assert core == "recipes" or "aegan_tf.models" not in imported, core
+    assert "aegan_tf.metrics" in _imported_by("import aegan_tf; aegan_tf.metrics.fid")
+
+
+def test_a_saved_model_loads_once_the_models_are_imported(tmp_path):
+    path = tmp_path / "vae.keras"
+    recipes.build("VAE", size="small").save(path)
+    load = f"import keras; keras.models.load_model({str(path)!r})"
+    done = subprocess.run([sys.executable, "-c", f"import aegan_tf.models; {load}"], timeout=300)
+    assert done.returncode == 0
