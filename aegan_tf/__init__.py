@@ -2,8 +2,10 @@
 
 The companion package of the *aegan-tf* book. Modules, lowest first: ``config``, ``claims``,
 ``data``, ``divergences``, ``losses``, ``latent``, ``density``, ``priors``, ``models``,
-``recipes``, ``callbacks``, ``training``, ``viz``, ``comparison``. Each is imported when it
-is first used (``aegan_tf.metrics.fid``) or imported (``from aegan_tf import models``).
+``recipes``, ``callbacks``, ``training``, ``viz``; apart from them, ``book``: the book's own
+code (chapter 9's race, the exercises' checks, the chapters' multi-seed runs and their
+shipped results), which no module of the core imports. Each is imported when it is first
+used (``aegan_tf.metrics.fid``) or imported (``from aegan_tf import models``).
 
 The models register with Keras when :mod:`aegan_tf.models` is imported: import it before
 ``keras.models.load_model`` reads a saved one.
@@ -38,9 +40,9 @@ _import_tensorflow_quietly()
 __version__ = "0.1.0"
 
 _SUBMODULES = (
+    "book",
     "callbacks",
     "claims",
-    "comparison",
     "config",
     "data",
     "density",

@@ -313,7 +313,7 @@ def seed_intervals(
 ) -> Figure:
     """One row per model, top to bottom in the order of ``values``: its runs' values
     ``{name: (n_seeds,)}`` as dots, its mean as a bar, and ``intervals[name]`` (``(low,
-    high)``, such as :func:`aegan_tf.comparison.t_interval`'s) as a line. On a log axis an
+    high)``, such as :func:`aegan_tf.book.comparison.t_interval`'s) as a line. On a log axis an
     interval reaching below the smallest value drawn is cut there and marked with ``<``;
     NaN intervals (one seed) are left out."""
     if not values:

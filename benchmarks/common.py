@@ -58,7 +58,7 @@ def run_fresh(script: str, *args: object) -> None:
 
 def add_run(path: Path, run: dict) -> None:
     """Append ``run``, with this machine and today's date, to the results file ``path``."""
-    from aegan_tf._results import load_runs
+    from aegan_tf.book._results import load_runs
 
     results = load_runs(path)
     results["runs"].append({**run, "machine": machine(), "date": datetime.date.today().isoformat()})

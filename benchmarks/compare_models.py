@@ -4,9 +4,9 @@
 
 Each (model, seed) trains in a fresh Python process (nothing left over from the previous
 run) for ``--seconds`` of training on the offline training digits, then is measured with
-:func:`aegan_tf.comparison.measure` (2,000 samples against the training split). Each run is
+:func:`aegan_tf.book.comparison.measure` (2,000 samples against the training split). Each run is
 added to the results file as soon as it ends (by default the one the package ships,
-``aegan_tf/results/compare_models.json``, which chapter 9 reads, with 12 samples per run in
+``aegan_tf/book/results/compare_models.json``, which chapter 9 reads, with 12 samples per run in
 ``compare_models_samples.npz``), so an interrupted grid resumes where it stopped: runs
 already in the file for the same budget are skipped. Prints a
 Markdown table: per model, the mean and standard deviation over seeds, ranked by mean FID.
@@ -14,7 +14,7 @@ Markdown table: per model, the mean and standard deviation over seeds, ranked by
 ``benchmarks/tune_models.py`` chose for it on held-out digits (``--settings tuned``, the
 default: every family must have its tuning runs) or as its chapter configures it
 (``--settings chapter``). A latent GAN's run also measures the mixture baseline fitted to its
-own autoencoder's codes (:func:`aegan_tf.comparison.mixture_on_own_autoencoder`, with the
+own autoencoder's codes (:func:`aegan_tf.book.comparison.mixture_on_own_autoencoder`, with the
 mixture family's setting), as a row of its own. Every run records its setting and its
 training steps. Run it with nothing else running on the machine: the budget is wall-clock
 time.
@@ -38,7 +38,8 @@ def run_one(
     chapter's if absent); add it to the results file, with the mixture on a latent GAN's own
     autoencoder after it."""
 
-    from aegan_tf import comparison, data
+    from aegan_tf import data
+    from aegan_tf.book import comparison
 
     images, _ = data.load("mnist", "train")
     contestant = comparison.train_contestant(
@@ -69,7 +70,7 @@ def add(path: Path, contestant, report: dict, seed: int, seconds: float) -> None
 
 def table(runs: list[dict], seconds: float) -> str:
     """Markdown: per model, mean ± std over seeds of each column, best mean FID first."""
-    from aegan_tf.comparison import format_summary, summarize
+    from aegan_tf.book.comparison import format_summary, summarize
 
     rows = format_summary(summarize(runs, seconds))
     lines = ["| " + " | ".join(rows[0]) + " |", "|---" * len(rows[0]) + "|"]
@@ -78,7 +79,7 @@ def table(runs: list[dict], seconds: float) -> str:
 
 
 def main() -> None:
-    from aegan_tf.comparison import (
+    from aegan_tf.book.comparison import (
         MODELS,
         RESULTS,
         TUNING,

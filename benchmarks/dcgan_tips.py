@@ -2,7 +2,7 @@
 
     python benchmarks/dcgan_tips.py [--seeds 0 1 2] [--tips ...] [--epochs 8]
 
-Each (tip, seed) trains :func:`aegan_tf.dcgan_tips.build` with the tip's settings on the
+Each (tip, seed) trains :func:`aegan_tf.book.dcgan_tips.build` with the tip's settings on the
 4,000 offline training digits in [-1, 1] (batches of 64 shuffled with the seed: the run
 chapter 3 makes with ``AEGAN_SEED`` set to that seed), measuring the FID of 1,000 samples
 against the 1,000 test digits every 2 epochs and at the end, and at the end chapter 4's
@@ -32,7 +32,8 @@ os.environ.setdefault("AEGAN_OFFLINE", "1")  # the same data on every machine
 
 def run_one(tip: str, seed: int, epochs: int, path: Path) -> None:
     """Train and measure one (tip, seed); add it to the results file and its samples."""
-    from aegan_tf import data, dcgan_tips, metrics
+    from aegan_tf import data, metrics
+    from aegan_tf.book import dcgan_tips
     from aegan_tf.callbacks import QualityMetrics
     from aegan_tf.training import train
 
@@ -74,7 +75,7 @@ def table(runs: list[dict]) -> str:
 
 
 def main() -> None:
-    from aegan_tf.dcgan_tips import RESULTS, TIPS, load_results
+    from aegan_tf.book.dcgan_tips import RESULTS, TIPS, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])

@@ -2,15 +2,16 @@
 
     python benchmarks/latent_objectives.py [--seeds 0 1 2] [--objectives ...]
 
-For each seed, trains chapter 5's autoencoder (:func:`aegan_tf.latent_objectives.build_autoencoder`,
-10 epochs on the 4,000 offline training digits in [0, 1], batches of 64 shuffled with the seed),
-then on its codes the latent GAN with each of :data:`aegan_tf.latent_objectives.OBJECTIVES` for
-that objective's epochs (the run chapter 5 makes with ``AEGAN_SEED`` set to that seed), measuring
-the FID of 1,000 samples against the training digits every 5 epochs, and at the end chapter 5's
-table row (:func:`aegan_tf.metrics.sample_report` of 1,000 samples, noise seed ``seed + 1``,
-against the training digits). The autoencoder's reconstructions of the 1,000 test digits are
-recorded as the objective "autoencoder reconstructions". Each seed's runs are added to the
-results file when the seed ends (by default the one the package ships, which chapter 5 reads);
+For each seed, trains chapter 5's autoencoder
+(:func:`aegan_tf.book.latent_objectives.build_autoencoder`, 10 epochs on the 4,000 offline
+training digits in [0, 1], batches of 64 shuffled with the seed), then on its codes the latent
+GAN with each of :data:`aegan_tf.book.latent_objectives.OBJECTIVES` for that objective's epochs
+(the run chapter 5 makes with ``AEGAN_SEED`` set to that seed), measuring the FID of 1,000
+samples against the training digits every 5 epochs, and at the end chapter 5's table row
+(:func:`aegan_tf.metrics.sample_report` of 1,000 samples, noise seed ``seed + 1``, against the
+training digits). The autoencoder's reconstructions of the 1,000 test digits are recorded as the
+objective "autoencoder reconstructions". Each seed's runs are added to the results file when the
+seed ends (by default the one the package ships, which chapter 5 reads);
 seeds already there are skipped. Prints a Markdown table: per objective, the mean ± standard
 deviation over the seeds (ddof = 1) of FID, recall and classes.
 """
@@ -32,7 +33,8 @@ RECONSTRUCTIONS = "autoencoder reconstructions"
 
 def run_seed(seed: int, objectives: list[str], path: Path) -> None:
     """Train the autoencoder and each objective's latent GAN with ``seed``; add their runs."""
-    from aegan_tf import data, latent_objectives, metrics
+    from aegan_tf import data, metrics
+    from aegan_tf.book import latent_objectives
     from aegan_tf.callbacks import QualityMetrics
     from aegan_tf.training import train
 
@@ -90,7 +92,7 @@ def table(runs: list[dict]) -> str:
 
 
 def main() -> None:
-    from aegan_tf.latent_objectives import OBJECTIVES, RESULTS, load_results
+    from aegan_tf.book.latent_objectives import OBJECTIVES, RESULTS, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])

@@ -4,13 +4,13 @@
 
 For each seed, on the 4,000 offline training digits (in [0, 1], batches of 128):
 
-- ``BiGAN``: :func:`aegan_tf.mlp_bigan.build`, trained for ``--epochs`` epochs;
+- ``BiGAN``: :func:`aegan_tf.book.mlp_bigan.build`, trained for ``--epochs`` epochs;
 - ``BiGAN without R1``: the same with the R1 penalty's weight 0 (Donahue et al.'s game);
-- ``latent regressor``: :func:`aegan_tf.mlp_bigan.build_gan` (the same generator in a
+- ``latent regressor``: :func:`aegan_tf.book.mlp_bigan.build_gan` (the same generator in a
   plain GAN) for the same epochs, then an encoder trained by
-  :func:`aegan_tf.mlp_bigan.fit_latent_regressor` for as many steps to give back the noise.
+  :func:`aegan_tf.book.mlp_bigan.fit_latent_regressor` for as many steps to give back the noise.
 
-Each is scored on the 1,000 test digits by :func:`aegan_tf.mlp_bigan.inversion_scores`
+Each is scored on the 1,000 test digits by :func:`aegan_tf.book.mlp_bigan.inversion_scores`
 (``G(E(x))`` classified as ``x``; 1-nearest-neighbour accuracy of the codes against the
 training digits' codes; pixel error), beside the discriminator's last-epoch means on real
 and generated examples. Each run is added to the results file when it ends (by default the
@@ -39,7 +39,8 @@ METHODS = ("BiGAN", "BiGAN without R1", "latent regressor")
 
 def run_cell(seed: int, epochs: int, method: str, path: Path) -> None:
     """Train ``method`` with ``seed`` for ``epochs``; add its run."""
-    from aegan_tf import data, mlp_bigan
+    from aegan_tf import data
+    from aegan_tf.book import mlp_bigan
     from aegan_tf.models.composed import map_batches
     from aegan_tf.training import train
 
@@ -89,7 +90,7 @@ def table(runs: list[dict]) -> str:
 
 
 def main() -> None:
-    from aegan_tf.mlp_bigan import EPOCHS, RESULTS, load_results
+    from aegan_tf.book.mlp_bigan import EPOCHS, RESULTS, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])

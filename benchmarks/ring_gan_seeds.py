@@ -2,9 +2,9 @@
 
     python benchmarks/ring_gan_seeds.py [--seeds 0 1 2 3 4] [--rates 1e-3 1e-4] [--epochs 200]
 
-Each (rate, seed) trains :func:`aegan_tf.ring_gan.train` on 10,000 ring points drawn with
+Each (rate, seed) trains :func:`aegan_tf.book.ring_gan.train` on 10,000 ring points drawn with
 the seed (the run chapter 2 makes with ``AEGAN_SEED`` set to that seed) and measures it with
-:func:`aegan_tf.ring_gan.report` (2,000 samples, noise seed ``seed + 1``). Each run is added
+:func:`aegan_tf.book.ring_gan.report` (2,000 samples, noise seed ``seed + 1``). Each run is added
 to the results file as it ends (by default the one the package ships, which chapter 2
 reads); runs already there are skipped. Prints a Markdown table: per rate, mean ± standard
 deviation over the seeds (ddof = 1) and the range.
@@ -24,7 +24,8 @@ STD = 0.05  # of each Gaussian, as in chapter 2
 
 def run_one(g_learning_rate: float, seed: int, epochs: int, path: Path) -> None:
     """Train and measure one (rate, seed); add it to the results file."""
-    from aegan_tf import data, ring_gan
+    from aegan_tf import data
+    from aegan_tf.book import ring_gan
 
     points, centers = data.ring_of_gaussians(10_000, modes=8, radius=2.0, std=STD, seed=seed)
     name = f"G at {g_learning_rate:g}, seed {seed}"
@@ -56,7 +57,7 @@ def table(runs: list[dict]) -> str:
 
 
 def main() -> None:
-    from aegan_tf.ring_gan import RESULTS, load_results
+    from aegan_tf.book.ring_gan import RESULTS, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])

@@ -3,11 +3,11 @@
     python benchmarks/semi_supervised.py [--seeds 0 1 2]
 
 For each seed, the labels of 100 of the 4,000 offline training digits (10 per class, drawn
-with the seed: :func:`aegan_tf.semi_supervised.choose_labelled`) are given to five methods,
+with the seed: :func:`aegan_tf.book.semi_supervised.choose_labelled`) are given to five methods,
 each scored by its accuracy on the 1,000 test digits:
 
-- ``semi-supervised AAE``: :func:`aegan_tf.semi_supervised.build`, trained for
-  :data:`~aegan_tf.semi_supervised.EPOCHS` epochs on all 4,000 digits (batches of 64, each
+- ``semi-supervised AAE``: :func:`aegan_tf.book.semi_supervised.build`, trained for
+  :data:`~aegan_tf.book.semi_supervised.EPOCHS` epochs on all 4,000 digits (batches of 64, each
   with a batch of 64 labelled digits); the run chapter 6 makes with ``AEGAN_SEED`` set to
   that seed;
 - ``without the game``: the same, with the regularisation game's learning rates at 0
@@ -42,7 +42,8 @@ def run_seed(seed: int, path: Path) -> None:
     """Train each method with ``seed`` on the same labelled digits; add their runs."""
     import keras
 
-    from aegan_tf import config, data, losses, metrics, semi_supervised
+    from aegan_tf import config, data, losses, metrics
+    from aegan_tf.book import semi_supervised
     from aegan_tf.models import Autoencoder, build_conv_decoder, build_conv_encoder
     from aegan_tf.training import train
 
@@ -108,7 +109,7 @@ def table(runs: list[dict]) -> str:
 
 
 def main() -> None:
-    from aegan_tf.semi_supervised import RESULTS, load_results
+    from aegan_tf.book.semi_supervised import RESULTS, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])

@@ -2,14 +2,14 @@
 
     python benchmarks/tune_models.py [--seconds 300] [--seed 0] [--models ...]
 
-Every family of :data:`aegan_tf.comparison.SETTINGS` gets the same small budget: its three
+Every family of :data:`aegan_tf.book.comparison.SETTINGS` gets the same small budget: its three
 settings (the first is its chapter's), each trained once (``--seed``) for ``--seconds`` of
 training, in a fresh Python process, on the offline training digits less the ones that
-:func:`aegan_tf.comparison.validation_split` holds out; then scored by
-:func:`aegan_tf.comparison.validation_kid` (KID x 1000 of 2,000 samples against the held-out
+:func:`aegan_tf.book.comparison.validation_split` holds out; then scored by
+:func:`aegan_tf.book.comparison.validation_kid` (KID x 1000 of 2,000 samples against the held-out
 digits: unbiased at 500 digits, unlike FID). The test digits are never read. Each run is
 added to the results file when it ends (by default the one the package ships,
-``aegan_tf/results/tune_models.json``; ``benchmarks/compare_models.py`` takes each family's
+``aegan_tf/book/results/tune_models.json``; ``benchmarks/compare_models.py`` takes each family's
 chosen setting from it), so an interrupted tuning resumes where it stopped. Run a family's
 three settings on one machine with nothing else running: the budget is wall-clock time.
 Prints a Markdown table, the chosen setting of each family first.
@@ -29,7 +29,8 @@ from common import add_run, run_fresh, run_missing
 
 def run_one(model: str, setting: str, seed: int, seconds: float, path: Path) -> None:
     """Train and score one setting of one family; add it to the results file."""
-    from aegan_tf import comparison, data
+    from aegan_tf import data
+    from aegan_tf.book import comparison
 
     images, _ = data.load("mnist", "train")
     fitting, held_out = comparison.validation_split(images)
@@ -45,7 +46,7 @@ def run_one(model: str, setting: str, seed: int, seconds: float, path: Path) -> 
 
 def table(runs: list[dict]) -> str:
     """Markdown: every family's settings, its chosen one (lowest validation KID) first."""
-    from aegan_tf.comparison import chosen_settings
+    from aegan_tf.book.comparison import chosen_settings
 
     chosen = chosen_settings(runs)
     lines = ["| model | setting | validation KID x 1000 | steps | chosen |", "|---" * 5 + "|"]
@@ -62,7 +63,7 @@ def table(runs: list[dict]) -> str:
 
 
 def main() -> None:
-    from aegan_tf.comparison import MODELS, SETTINGS, TUNING, load_results
+    from aegan_tf.book.comparison import MODELS, SETTINGS, TUNING, load_results
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=300.0)

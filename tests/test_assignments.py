@@ -16,7 +16,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from aegan_tf import exercises
+from aegan_tf.book import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from aegan_tf import comparison, data, recipes
+from aegan_tf import data, recipes
+from aegan_tf.book import comparison
 from aegan_tf.models.composed import output_range
 
 
@@ -184,7 +185,7 @@ def test_the_t_interval_covers_the_mean_as_often_as_it_says():
 def test_the_shipped_grid_has_every_model_in_its_chosen_setting_and_its_samples():
     runs = comparison.load_results()["runs"]
     budgets = {r["budget seconds"] for r in runs}
-    assert budgets, "aegan_tf/results/compare_models.json holds no runs"
+    assert budgets, "aegan_tf/book/results/compare_models.json holds no runs"
     samples = comparison.load_samples()
     chosen = comparison.chosen_settings(comparison.load_results(comparison.TUNING)["runs"])
     for run in runs:
@@ -211,7 +212,7 @@ def test_seconds_to_reach_is_the_first_measurement_at_or_below_the_target():
 
 def test_the_shipped_tuning_runs_every_setting_of_a_family_on_one_machine():
     runs = comparison.load_results(comparison.TUNING)["runs"]
-    assert runs, "aegan_tf/results/tune_models.json holds no runs"
+    assert runs, "aegan_tf/book/results/tune_models.json holds no runs"
     for model in {r["model"] for r in runs}:
         family = [r for r in runs if r["model"] == model]
         assert {r["setting"] for r in family} == set(comparison.SETTINGS[model]), model

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from aegan_tf import dcgan_tips
+from aegan_tf.book import dcgan_tips
 
 
 def test_build_repeats_with_its_seed_and_each_tip_changes_its_one_setting():

@@ -2,13 +2,18 @@
 mistake in at least two typical wrong ones; a stub that still raises NotImplementedError
 fails every check with the same clear message."""
 
+import re
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from aegan_tf import exercises
-from aegan_tf.exercises import NotYetRight
+from aegan_tf.book import exercises
+from aegan_tf.book.exercises import NotYetRight
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
 
 # --- Student answers: one right, and typical wrong ones -----------------------------------------
 
@@ -422,6 +427,14 @@ def test_a_check_leaves_the_readers_random_state_alone():
 def test_every_check_is_tested():
     assert set(CASES) == set(exercises.CHECKS)
     assert len(exercises.CHECKS) >= 18  # at least two per chapter
+
+
+def test_each_chapter_calls_the_checks_of_its_own_module():
+    assert list(exercises.CHAPTERS) == list(range(1, 10))
+    for number, checks in exercises.CHAPTERS.items():
+        assert len(checks) >= 2, number
+        notebook = next(BOOK.glob(f"{number:02d}_*.ipynb")).read_text()
+        assert set(re.findall(r"exercises\.(check_\w+)\(", notebook)) == set(checks), number
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

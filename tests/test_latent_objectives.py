@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from aegan_tf import latent_objectives
+from aegan_tf.book import latent_objectives
 from aegan_tf.models import LatentGAN
 
 

@@ -2,7 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from aegan_tf import data, mlp_bigan
+from aegan_tf import data
+from aegan_tf.book import mlp_bigan
 from aegan_tf.models import (
     GAN,
     BiGAN,

@@ -8,7 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from aegan_tf import cli, comparison, config, recipes
+from aegan_tf import cli, config, recipes
+from aegan_tf.book import comparison
 from aegan_tf.models.composed import output_range
 
 BOOK = Path(__file__).resolve().parents[1] / "book"

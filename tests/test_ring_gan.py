@@ -3,7 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from aegan_tf import data, ring_gan
+from aegan_tf import data
+from aegan_tf.book import ring_gan
 
 
 def test_halfway_points_lie_on_the_ring_between_neighbouring_modes():

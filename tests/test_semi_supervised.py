@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from aegan_tf import semi_supervised
+from aegan_tf.book import semi_supervised
 from aegan_tf.models import SemiSupervisedAAE
 
 

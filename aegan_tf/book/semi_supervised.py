@@ -15,7 +15,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from aegan_tf import _results, config, recipes
+from aegan_tf import config, recipes
+from aegan_tf.book import _results
 from aegan_tf.models import SemiSupervisedAAE, build_conv_encoder
 
 RESULTS = Path(__file__).parent / "results" / "semi_supervised.json"

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from aegan_tf import _results, data, metrics, recipes
+from aegan_tf import data, metrics, recipes
 from aegan_tf._validation import check_images
+from aegan_tf.book import _results
 from aegan_tf.callbacks import QualityMetrics
 from aegan_tf.models import DecodedGaussianMixture, LatentGAN
 from aegan_tf.models.composed import GenerativeModel, output_range

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from aegan_tf import _results, recipes
+from aegan_tf import recipes
 from aegan_tf._validation import check_number
+from aegan_tf.book import _results
 from aegan_tf.models import GAN
 
 RESULTS = Path(__file__).parent / "results" / "dcgan_tips.json"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from aegan_tf import _results, recipes
+from aegan_tf import recipes
+from aegan_tf.book import _results
 from aegan_tf.models import Autoencoder, LatentGAN
 
 RESULTS = Path(__file__).parent / "results" / "latent_objectives.json"

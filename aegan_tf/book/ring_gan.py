@@ -14,8 +14,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from aegan_tf import _results, config, data
+from aegan_tf import config, data
 from aegan_tf._validation import check_number, check_positive_int
+from aegan_tf.book import _results
 from aegan_tf.callbacks import EpochProgressBar
 from aegan_tf.metrics import mode_coverage
 from aegan_tf.models import GAN, build_mlp_discriminator, build_mlp_generator

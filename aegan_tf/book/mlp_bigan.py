@@ -21,7 +21,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from aegan_tf import _results, config, metrics, recipes
+from aegan_tf import config, metrics, recipes
+from aegan_tf.book import _results
 from aegan_tf.models import GAN, BiGAN, build_mlp_image_encoder
 
 RESULTS = Path(__file__).parent / "results" / "mlp_bigan.json"
