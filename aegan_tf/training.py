@@ -1,8 +1,9 @@
 """Training for a number of epochs or a wall-clock budget, timed, with a progress bar.
 
-Every chapter trains the same way: ``fit`` with ``verbose=0``, an :class:`EpochProgressBar`
-and a :class:`TimeLimit`, either for fixed epochs (the run repeats) or for a budget of
-seconds (to compare methods at equal cost). :func:`train` does that in one call.
+:func:`train` is ``fit`` with ``verbose=0``, an :class:`EpochProgressBar` and a
+:class:`TimeLimit`, in one call, either for fixed epochs (the run repeats) or for a budget of
+seconds (to compare methods at equal cost): what chapter 9's race and the benchmarks do. The
+chapters spell the same ``fit`` out, so that a reader sees Keras's own call.
 """
 
 from __future__ import annotations

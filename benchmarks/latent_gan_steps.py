@@ -4,9 +4,10 @@ training codes encoded once.
     python benchmarks/latent_gan_steps.py [--seconds 30] [--repeats 2]
 
 Prints a Markdown table: what ``fit`` is fed, GAN steps (one generator update and five
-critic updates each, WGAN-GP, batch 64) per second, for each repeat. The networks are
-chapter 9's (a 32-number convolutional autoencoder, 256-256 MLPs); the autoencoder is not
-trained (speed does not depend on it) and the codes are standardised with unit statistics.
+critic updates each, WGAN-GP, batch 64) per second, for each repeat. The model is the recipe
+``"latent GAN"`` (chapters 5 and 9: a 32-number convolutional autoencoder, 256-256 MLPs); the
+autoencoder is not trained (speed does not depend on it) and the codes are standardised with
+unit statistics.
 """
 
 from __future__ import annotations
@@ -16,35 +17,16 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 
-import keras
 import numpy as np
 
-from aegan_tf import data
+from aegan_tf import data, recipes
 from aegan_tf.callbacks import TimeLimit
-from aegan_tf.models import (
-    LatentGAN,
-    build_conv_decoder,
-    build_conv_encoder,
-    build_mlp_discriminator,
-    build_mlp_generator,
-)
-
-CODE_DIM = 32
 
 
-def steps_per_second(encoder, decoder, images: np.ndarray, fed: str, seconds: float) -> float:
+def steps_per_second(autoencoder, images: np.ndarray, fed: str, seconds: float) -> float:
     """GAN steps per second over ``seconds`` of ``fit``, after one traced epoch."""
-    model = LatentGAN(
-        encoder,
-        decoder,
-        build_mlp_generator(CODE_DIM, CODE_DIM, (256, 256)),
-        build_mlp_discriminator(CODE_DIM, (256, 256)),
-        seed=0,
-    )
-    model.code_std.assign(np.ones(CODE_DIM, np.float32))  # in place of adapt: no training
-    adam = {"learning_rate": 1e-3, "beta_1": 0.5}
-    model.compile(keras.optimizers.Adam(**adam), keras.optimizers.Adam(**adam),
-                  loss="wgan-gp", d_steps=5)  # fmt: skip
+    model = recipes.build_next("latent GAN", autoencoder, images=None, seed=0)
+    model.code_std.assign(np.ones(model.code_dim, np.float32))  # in place of adapt: no training
     examples = images if fed == "images" else model.encode(images)
     dataset = data.make_dataset(examples, batch_size=64)
     model.fit(dataset, epochs=1, verbose=0)  # trace and warm up
@@ -61,11 +43,11 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("AEGAN_OFFLINE", "1")
     images, _ = data.load("mnist", "train", limit=4000)
-    encoder, decoder = build_conv_encoder(CODE_DIM), build_conv_decoder(CODE_DIM)
+    autoencoder = recipes.build("latent GAN", seed=0)
     rates = {fed: [] for fed in ("images", "codes encoded once")}
     for _ in range(args.repeats):
         for fed, runs in rates.items():
-            runs.append(steps_per_second(encoder, decoder, images, fed, args.seconds))
+            runs.append(steps_per_second(autoencoder, images, fed, args.seconds))
     print("| fit is fed | GAN steps per second |\n|---|---|")
     for fed, runs in rates.items():
         print(f"| {fed} | {', '.join(f'{r:.1f}' for r in runs)} |")

