@@ -141,16 +141,27 @@ def _dcgan(
 
 
 def _small_gan(
-    seed: int, jit_compile, optimizer=_small_adam, loss: str = "nonsaturating", d_steps: int = 1
+    seed: int,
+    jit_compile,
+    optimizer=_small_adam,
+    loss: str = "nonsaturating",
+    d_steps: int = 1,
+    convolutional: bool = False,
+    dropout: float = 0.3,
 ) -> GAN:
+    """MLP networks of 32 units; ``convolutional``: chapter 3's DCGAN networks (batch
+    normalisation in the generator) with a few filters, ``dropout`` in the discriminator."""
     config.set_seed(seed)
-    generator = build_mlp_generator(SMALL_CODE_DIM, 784, (32,))
-    model = GAN(
-        keras.Sequential([generator, keras.layers.Reshape((28, 28, 1))]),
-        keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
-                          build_mlp_discriminator(784, (32,))]),
-        seed=seed,
-    )  # fmt: skip
+    if convolutional:
+        generator = build_dcgan_generator(SMALL_CODE_DIM, filters=(16, 8, 4))
+        discriminator = build_dcgan_discriminator(filters=(4, 8), dropout=dropout)
+    else:
+        generator = keras.Sequential(
+            [build_mlp_generator(SMALL_CODE_DIM, 784, (32,)), keras.layers.Reshape((28, 28, 1))]
+        )
+        discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                          build_mlp_discriminator(784, (32,))])  # fmt: skip
+    model = GAN(generator, discriminator, seed=seed)
     model.compile(optimizer(), optimizer(), loss=loss, d_steps=d_steps, jit_compile=jit_compile)
     return model
 
@@ -234,12 +245,19 @@ def _aae(seed: int, jit_compile, game_rate: float = 2e-4) -> AdversarialAutoenco
     return model
 
 
-def _small_aae(seed: int, jit_compile, optimizer=_small_adam) -> AdversarialAutoencoder:
+def _small_aae(
+    seed: int, jit_compile, optimizer=_small_adam, conditional: bool = False
+) -> AdversarialAutoencoder:
+    """``conditional``: chapter 6's label-conditioned AAE, a prior of 10 Gaussians that the
+    discriminator is told the component of (labels in each batch)."""
     config.set_seed(seed)
+    classes = 10 if conditional else None
     model = AdversarialAutoencoder(
         build_dense_encoder(SMALL_CODE_DIM, hidden_units=(32,)),
         build_dense_decoder(SMALL_CODE_DIM, hidden_units=(32,)),
-        build_mlp_discriminator(SMALL_CODE_DIM, (16,)),
+        build_mlp_discriminator(SMALL_CODE_DIM, (16,), condition_dim=classes),
+        prior=priors.GaussianMixturePrior(SMALL_CODE_DIM, classes) if conditional else None,
+        conditional=conditional,
         seed=seed,
     )
     model.compile(optimizer(), optimizer(), optimizer(), jit_compile=jit_compile)
@@ -375,8 +393,12 @@ def _small_bigan(seed: int, jit_compile, optimizer=_small_adam, dropout: float =
     return model
 
 
+MLP_BIGAN_ADAM = {"learning_rate": 2e-4, "beta_1": 0.5}
+"""Chapter 8's Adam settings (Donahue et al. 2016), for its BiGAN and latent regressor."""
+
+
 def _mlp_bigan_adam() -> keras.optimizers.Optimizer:
-    return keras.optimizers.Adam(2e-4, beta_1=0.5)
+    return keras.optimizers.Adam(**MLP_BIGAN_ADAM)
 
 
 def _mlp_bigan(seed: int, jit_compile, r1_weight: float = 10.0, with_encoder: bool = True):

@@ -1,13 +1,10 @@
 """Fixtures shared by the model tests."""
 
-import keras
 import numpy as np
 import pytest
+from small_models import trained_autoencoder
 
-from aegan_tf import data, losses
-from aegan_tf.models import Autoencoder, build_dense_decoder, build_dense_encoder
-
-SMALL_CODE_DIM = 4  # the code size of the ``autoencoder`` fixture
+from aegan_tf import data
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +15,9 @@ def images():
 
 @pytest.fixture(scope="module")
 def autoencoder(images):
-    """A small dense autoencoder with 4-number codes, trained on ``images`` (MSE about 0.05;
-    the mean image: 0.065), so that ``adapt`` accepts it."""
-    keras.utils.set_random_seed(0)
-    ae = Autoencoder(
-        build_dense_encoder(SMALL_CODE_DIM, hidden_units=(64,)),
-        build_dense_decoder(SMALL_CODE_DIM, hidden_units=(64,)),
-    )
-    ae.compile(keras.optimizers.Adam(1e-2), loss=losses.mse_reconstruction_loss)
-    ae.fit(images, batch_size=32, epochs=10, verbose=0)
-    return ae
+    """The small autoencoder recipe with 4-number codes, trained on ``images``
+    (:func:`small_models.trained_autoencoder`)."""
+    return trained_autoencoder(images)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_every_family_has_three_settings_and_each_builds_in_its_own_range(images
         assert len(settings) == 3, name
         if name == "latent GAN":
             for options in settings.values():
-                comparison.LatentGANRecipe(**options)
+                comparison.LatentGANBudget(**options)
         elif name in recipes.RECIPES:
             for i, options in enumerate(settings.values()):
                 options = {"recipe": name, **options}  # (the others: the recipe's keywords)

@@ -11,7 +11,7 @@ from pathlib import Path
 import keras
 import pytest
 import tensorflow as tf
-from small_models import MODELS
+from small_models import MODELS, VARIANTS
 
 from aegan_tf.distribute import (
     place_in_global_batch,
@@ -20,7 +20,7 @@ from aegan_tf.distribute import (
     share_of_global_loss,
 )
 
-NAMES = [*MODELS, "dcgan", "conditional_aae"]
+NAMES = [*MODELS, *VARIANTS]
 
 
 @pytest.fixture(scope="module")

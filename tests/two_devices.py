@@ -20,53 +20,15 @@ tf.config.set_logical_device_configuration(_cpu, [tf.config.LogicalDeviceConfigu
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from small_models import CODE, MODELS, build_small_model  # noqa: E402
+from small_models import MODELS, VARIANTS, build_small_model, trained_autoencoder  # noqa: E402
 
-from aegan_tf import data, losses  # noqa: E402
-from aegan_tf.models import (  # noqa: E402
-    GAN,
-    AdversarialAutoencoder,
-    Autoencoder,
-    build_dcgan_discriminator,
-    build_dcgan_generator,
-    build_dense_decoder,
-    build_dense_encoder,
-    build_mlp_discriminator,
-)
-from aegan_tf.priors import GaussianMixturePrior  # noqa: E402
+from aegan_tf import data  # noqa: E402
 
 GLOBAL_BATCH = 32
 
 
 def sgd() -> keras.optimizers.Optimizer:
     return keras.optimizers.SGD(0.1)
-
-
-def build(name: str, autoencoder, images) -> keras.Model:
-    """The model ``name``: one of the small models, or a DCGAN (batch normalisation in its
-    generator), or a conditional AAE (labels in each batch)."""
-    if name == "dcgan":
-        keras.utils.set_random_seed(0)
-        model = GAN(
-            build_dcgan_generator(CODE, filters=(16, 8, 4)),
-            build_dcgan_discriminator(filters=(4, 8), dropout=0.0),
-            seed=0,
-        )
-        model.compile(sgd(), sgd())
-    elif name == "conditional_aae":
-        keras.utils.set_random_seed(0)
-        model = AdversarialAutoencoder(
-            build_dense_encoder(CODE, hidden_units=(32,)),
-            build_dense_decoder(CODE, hidden_units=(32,)),
-            build_mlp_discriminator(CODE, (16,), condition_dim=10),
-            prior=GaussianMixturePrior(CODE, n_components=10),
-            conditional=True,
-            seed=0,
-        )
-        model.compile(sgd(), sgd(), sgd())
-    else:
-        model = build_small_model(name, autoencoder, images, optimizer=sgd, dropout=0.0)
-    return model
 
 
 def batches(name: str, images, labels) -> tf.data.Dataset:
@@ -82,22 +44,17 @@ def batches(name: str, images, labels) -> tf.data.Dataset:
 
 def main(names: list[str]) -> None:
     all_images, all_labels = data.load("mnist", limit=256)
-    keras.utils.set_random_seed(0)  # as conftest's ``autoencoder``
-    autoencoder = Autoencoder(
-        build_dense_encoder(CODE, hidden_units=(64,)), build_dense_decoder(CODE, hidden_units=(64,))
-    )
-    autoencoder.compile(keras.optimizers.Adam(1e-2), loss=losses.mse_reconstruction_loss)
-    autoencoder.fit(all_images, batch_size=32, epochs=10, verbose=0)
+    autoencoder = trained_autoencoder(all_images)  # as conftest's ``autoencoder``
     images, labels = all_images[: 2 * GLOBAL_BATCH], all_labels[: 2 * GLOBAL_BATCH]
 
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     results = {}
     for name in names:
-        single = build(name, autoencoder, images)
+        single = build_small_model(name, autoencoder, images, optimizer=sgd, dropout=0.0)
         initial = single.get_weights()
         one = single.fit(batches(name, images, labels), epochs=1, verbose=0).history
         with strategy.scope():
-            mirrored = build(name, autoencoder, images)
+            mirrored = build_small_model(name, autoencoder, images, optimizer=sgd, dropout=0.0)
         same_start = all(
             np.array_equal(a, b) for a, b in zip(initial, mirrored.get_weights(), strict=True)
         )
@@ -117,4 +74,4 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or [*MODELS, "dcgan", "conditional_aae"])
+    main(sys.argv[1:] or [*MODELS, *VARIANTS])

@@ -55,7 +55,7 @@ VALIDATION_DIGITS = 500  # held out of the training digits to choose each family
 
 
 @dataclass(frozen=True)
-class LatentGANRecipe:
+class LatentGANBudget:
     """How a latent GAN of the comparison spends its budget (the defaults: chapter 5's).
 
     Attributes:
@@ -147,20 +147,20 @@ def _decoded_mixture(
 
 
 def _latent_gan(
-    name, setting, images, seconds, seed, quality_args, recipe: LatentGANRecipe
+    name, setting, images, seconds, seed, quality_args, budget: LatentGANBudget
 ) -> Contestant:
     autoencoder = recipes.build("latent GAN", seed)
     ae_run = train(
         autoencoder,
         data.make_dataset(images, batch_size=64, seed=seed),
-        seconds=recipe.autoencoder_share * seconds,
+        seconds=budget.autoencoder_share * seconds,
         name="latent GAN: autoencoder",
     )
     start = time.perf_counter()
     model = recipes.build_next(
-        "latent GAN", autoencoder, images, seed, ema_momentum=recipe.ema_momentum
+        "latent GAN", autoencoder, images, seed, ema_momentum=budget.ema_momentum
     )
-    examples = model.encode(images) if recipe.encode_once else images
+    examples = model.encode(images) if budget.encode_once else images
     spent = ae_run.seconds + time.perf_counter() - start
     quality = _quality(images, quality_args, already_spent=spent)
     run = train(
@@ -220,7 +220,7 @@ SETTINGS: dict[str, dict[str, dict]] = {
 }
 """Every family's tuning budget: three settings by name, each the keyword options of its
 recipe (:mod:`aegan_tf.recipes`; ``"recipe"``: another recipe than the family's own), or the
-mixtures' autoencoder rate or components, or a :class:`LatentGANRecipe`'s fields. The first
+mixtures' autoencoder rate or components, or a :class:`LatentGANBudget`'s fields. The first
 is the configuration of the family's chapter."""
 
 
@@ -264,8 +264,8 @@ def train_contestant(
         options = {"n_components": 1, **options}
         return _decoded_mixture(name, setting, images, seconds, seed, quality_args, **options)
     if name == "latent GAN":
-        recipe = LatentGANRecipe(**options)
-        return _latent_gan(name, setting, images, seconds, seed, quality_args, recipe)
+        budget = LatentGANBudget(**options)
+        return _latent_gan(name, setting, images, seconds, seed, quality_args, budget)
     options = {"recipe": name, **options}
     model = recipes.build(options.pop("recipe"), seed, **options)
     value_range = output_range(model.decoder if hasattr(model, "decoder") else model.generator)

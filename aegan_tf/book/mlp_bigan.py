@@ -37,10 +37,6 @@ EPOCHS = 50
 IMAGE_SHAPE = (28, 28, 1)
 
 
-def _adam() -> keras.optimizers.Optimizer:
-    return keras.optimizers.Adam(2e-4, beta_1=0.5)
-
-
 def build_encoder(code_dim: int = CODE_DIM) -> keras.Model:
     """Images ``(N, 28, 28, 1)`` in [0, 1] -> codes ``(N, code_dim)`` in (-1, 1)
     (:func:`aegan_tf.models.build_mlp_image_encoder`)."""
@@ -70,7 +66,7 @@ def fit_latent_regressor(
     weights that moved)."""
     config.set_seed(seed)
     encoder = build_encoder(int(generator.input_shape[-1]))
-    optimizer = _adam()
+    optimizer = keras.optimizers.Adam(**recipes.MLP_BIGAN_ADAM)
     noise = keras.random.SeedGenerator(seed)
 
     def pairs():
