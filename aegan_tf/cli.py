@@ -288,10 +288,16 @@ def sample(args: argparse.Namespace) -> None:
             f"a {run['model']} does not draw new images (it reconstructs its inputs); "
             f"`aegan-tf evaluate {args.run_dir}` measures it."
         )
-    images = model.generate(args.n, seed=args.seed)
+    if args.digit is not None and model.n_classes is None:
+        raise CommandError(
+            f"a {run['model']} is trained without labels: it cannot be asked for a digit. "
+            f"Leave out --digit."
+        )
+    images = model.generate(args.n, seed=args.seed, labels=args.digit)
     fig = viz.image_grid(images, round(args.n**0.5), image_range(run["model"]))
     _write_atomically(Path(args.out), lambda p: fig.savefig(p, dpi=100, format="png"))
-    print(f"{args.n} samples of {args.run_dir} (seed {args.seed}) in {args.out}")
+    digit = "" if args.digit is None else f", digit {args.digit}"
+    print(f"{args.n} samples of {args.run_dir} (seed {args.seed}{digit}) in {args.out}")
 
 
 def evaluate(args: argparse.Namespace) -> None:
@@ -382,6 +388,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--n", type=_positive_int, default=64, help="how many (default 64)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--out", default="grid.png", help="the PNG to write (default grid.png)")
+    s.add_argument("--digit", type=int, help="draw only this digit (a model trained with labels)")
     s.set_defaults(run=sample)
 
     e = commands.add_parser(

@@ -96,8 +96,14 @@ def test_conditional_aae_matches_each_class_to_its_component(digits):
     aae = _aae(GaussianMixturePrior(CODE_DIM, n_components=10), conditional=True)
     aae.compile()
     aae.fit(data.make_dataset(images, batch_size=64, labels=labels), epochs=1, verbose=0)
-    samples = aae.generate(4, seed=0, components=[3, 3, 8, 8])
-    assert samples.shape == (4, 28, 28, 1)
+    asked = aae.sample_noise(4, seed=0, labels=[3, 3, 8, 8])
+    np.testing.assert_array_equal(asked, aae.sample_noise(4, seed=0, components=[3, 3, 8, 8]))
+    samples = aae.generate(4, seed=0, labels=[3, 3, 8, 8])
+    np.testing.assert_allclose(samples, aae.decoder(asked).numpy(), atol=1e-6)
+    np.testing.assert_array_equal(aae.generate(4, seed=0, labels=8)[2:], samples[2:])
+    assert aae.n_classes == 10
+    with pytest.raises(ValueError, match="labels or components, not both"):
+        aae.sample_noise(2, labels=[1, 2], components=[1, 2])
     with pytest.raises(ValueError, match=r"trains on \(images, labels\) batches"):
         aae.fit(images, batch_size=64, epochs=1, verbose=0)
 

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from small_models import MODELS, VARIANTS, build_small_model
 
 from aegan_tf import data, latent, losses, metrics, viz
 from aegan_tf.callbacks import SampleGrid
@@ -255,3 +256,26 @@ def test_empty_inputs_are_named_not_failed_deep_inside_numpy():
         metrics.mode_coverage(np.array([[np.nan, 0.0], [2.0, 0.0]]), centers, 0.05)
     with pytest.raises(ValueError, match="std must be a finite number, got nan"):
         metrics.mode_coverage(centers, centers, float("nan"))
+
+
+@pytest.mark.parametrize("name", [n for n in [*MODELS, *VARIANTS] if n != "autoencoder"])
+def test_labels_are_taken_only_by_a_model_that_can_be_asked_for_a_class(
+    name, autoencoder, unit_digits
+):
+    model = build_small_model(name, autoencoder, unit_digits)
+    if model.n_classes is None:
+        with pytest.raises(ValueError, match="trained without labels, so it cannot be asked"):
+            model.generate(2, seed=0, labels=[1, 2])
+        return
+    assert model.n_classes == 10
+    asked = model.generate(3, seed=0, labels=[1, 2, 3])
+    assert asked.shape == (3, 28, 28, 1)
+    np.testing.assert_array_equal(model.generate(3, seed=0, labels=3)[2], asked[2])
+    for labels, message in [
+        ([1, 2], r"one class or 3 classes \(whole numbers\), got shape \(2,\)"),
+        ([0.5, 1, 2], "one class or 3 classes"),
+        ([-1, 0, 9], r"labels must lie in \[0, 9\], got -1 to 9"),
+        (10, r"got 10 to 10"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            model.generate(3, seed=0, labels=labels)

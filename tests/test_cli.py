@@ -63,6 +63,8 @@ def test_each_model_trains_an_epoch_then_samples_and_evaluates(model, tmp_path, 
         assert (out / "samples" / "epoch_0001.png").stat().st_size > 1000
         assert _run("sample", out, "--n", 16, "--out", tmp_path / "grid.png") == 0
         assert (tmp_path / "grid.png").read_bytes()[:4] == b"\x89PNG"
+        assert _run("sample", out, "--digit", 7, "--out", tmp_path / "seven.png") == 2
+        assert "trained without labels: it cannot be asked for a digit" in capsys.readouterr().err
     assert _run("evaluate", out, "--n", 100) == 0
     report = json.loads((out / "evaluation.json").read_text())
     assert report["epochs"] == 1

@@ -83,14 +83,14 @@ def test_codes_samples_and_classes(digits):
     np.testing.assert_allclose(codes[:, :CLASSES].sum(axis=1), 1.0, atol=1e-5)
     assert model.classify(images).shape == (5,)
     assert model.reconstruct(images).shape == (5, 28, 28, 1)
-    noise = model.sample_noise(4, seed=2, classes=[3, 3, 8, 0])
+    noise = model.sample_noise(4, seed=2, labels=[3, 3, 8, 0])
     np.testing.assert_array_equal(noise[:, :CLASSES].argmax(axis=1), [3, 3, 8, 0])
     np.testing.assert_array_equal(noise[:, :CLASSES].sum(axis=1), 1.0)
-    samples = model.generate(4, seed=2, classes=[3, 3, 8, 0])
+    samples = model.generate(4, seed=2, labels=[3, 3, 8, 0])
     np.testing.assert_allclose(samples, model.decoder(noise).numpy(), atol=1e-6)
-    np.testing.assert_array_equal(samples, model.generate(4, seed=2, classes=[3, 3, 8, 0]))
+    np.testing.assert_array_equal(samples, model.generate(4, seed=2, labels=[3, 3, 8, 0]))
     drawn = model.sample_noise(500, seed=1)[:, :CLASSES].argmax(axis=1)
-    assert set(drawn) == set(range(CLASSES))  # without classes: uniform draws
+    assert set(drawn) == set(range(CLASSES))  # without labels: uniform draws
 
 
 def test_saved_model_reproduces_samples_and_resumes(digits, tmp_path):
@@ -144,10 +144,10 @@ def test_clear_errors(digits):
     images, labels = digits
     with pytest.raises(ValueError, match=r"\(images, \(labelled_images, labels\)\) batches"):
         model.fit(images, batch_size=64, epochs=1, verbose=0)
-    with pytest.raises(ValueError, match=r"classes must lie in \[0, 9\], got 0 to 10"):
-        model.generate(2, classes=[0, 10])
-    with pytest.raises(ValueError, match="classes must be 3 whole numbers"):
-        model.generate(3, classes=[0, 1])
+    with pytest.raises(ValueError, match=r"labels must lie in \[0, 9\], got 0 to 10"):
+        model.generate(2, labels=[0, 10])
+    with pytest.raises(ValueError, match="labels must be one class or 3 classes"):
+        model.generate(3, labels=[0, 1])
     with pytest.raises(ValueError, match="labels must be 4 whole numbers >= 0"):
         data.make_semi_supervised_dataset(images, images[:4], labels[:3])
     with pytest.raises(ValueError, match="labels must be 4 whole numbers >= 0"):

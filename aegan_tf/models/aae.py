@@ -32,7 +32,6 @@ from aegan_tf.models.composed import (
     Encoding,
     check_reconstruction,
     checks_training_images,
-    map_batches,
 )
 from aegan_tf.priors import GaussianMixturePrior, GaussianPrior
 
@@ -227,20 +226,22 @@ class AdversarialAutoencoder(Encoding, AdversarialModel):
             }
         )
 
-    def sample_noise(self, n: int, seed: int = 0, components=None) -> np.ndarray:
-        """Prior samples ``(n, code_dim)``; ``components`` ``(n,)`` picks each one's component."""
+    @property
+    def n_classes(self) -> int | None:
+        """A conditional model's classes: its prior's components; ``None`` otherwise."""
+        return self.prior.n_components if self.conditional else None
+
+    def sample_noise(self, n: int, seed: int = 0, labels=None, components=None) -> np.ndarray:
+        """Prior samples ``(n, code_dim)``. ``labels`` (one class, or ``(n,)``) asks a
+        conditional model for those classes; ``components`` ``(n,)`` picks each sample's
+        component of a mixture prior (for a conditional model, the same as ``labels``)."""
         n = check_positive_int(n, "n")
+        if labels is not None:
+            if components is not None:
+                raise ValueError("give labels or components, not both.")
+            components = self.check_labels(labels, n)
         codes, _ = self.prior.sample(n, seed, components=components)
         return keras.ops.convert_to_numpy(codes).astype(np.float32)
-
-    def generate(self, n: int, seed: int = 0, batch_size: int = 256, components=None) -> np.ndarray:
-        """``n`` images ``(n, H, W, C)`` decoded from prior samples; for a conditional model,
-        ``components`` (class labels, ``(n,)``) chooses the class of each."""
-        return map_batches(
-            lambda z, training: self.generate_from(z),
-            self.sample_noise(n, seed, components),
-            batch_size,
-        )
 
     def generate_from(self, z) -> tf.Tensor:
         """``decoder(z)`` for codes ``(B, code_dim)``, in inference mode."""

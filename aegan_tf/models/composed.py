@@ -498,28 +498,67 @@ def draw_noise(shape, prior: str, seed) -> tf.Tensor:
 
 
 class GenerativeModel(ComposedModel):
-    """A composed model that draws new examples: ``generate(n, seed) -> (n, ...)``.
+    """A composed model that draws new examples: ``generate(n, seed, labels=None) -> (n, ...)``.
 
     Subclasses set ``latent_dim`` and define :meth:`generate_from` (noise -> examples); they
     may set ``prior`` to ``"uniform"`` (see :data:`NOISE_PRIORS`) or override
-    :meth:`sample_noise` (the default is ``N(0, I)``, as for a GAN or a VAE).
+    :meth:`sample_noise` (the default is ``N(0, I)``, as for a GAN or a VAE). A model that
+    draws the class it is asked for has ``n_classes``, the number of its labels, and its
+    :meth:`sample_noise` takes them; for any other, ``n_classes`` is ``None`` and labels
+    raise a ``ValueError``.
     """
 
     prior = "normal"
+    n_classes: int | None = None
+    """The number of classes :meth:`generate` can be asked for; ``None``: unconditioned."""
 
-    def sample_noise(self, n: int, seed: int = 0) -> np.ndarray:
+    def check_labels(self, labels, n: int) -> np.ndarray:
+        """``labels`` for ``n`` draws as ``(n,)`` int32: one class for all, or one each, whole
+        numbers in ``[0, n_classes)``; a ``ValueError`` otherwise, or if the model has no
+        classes."""
+        if self.n_classes is None:
+            raise ValueError(
+                f"this {type(self).__name__} was trained without labels, so it cannot be "
+                f"asked for a class: call generate without labels (a conditional model, such "
+                f"as a conditional AdversarialAutoencoder, takes them)."
+            )
+        labels = np.asarray(labels)
+        if labels.ndim == 0:
+            labels = np.full(n, labels)
+        integral = labels.dtype.kind in "iu" or (
+            labels.dtype.kind == "f" and np.array_equal(labels, np.round(labels))
+        )
+        if labels.shape != (n,) or not integral:
+            raise ValueError(
+                f"labels must be one class or {n} classes (whole numbers), got shape "
+                f"{labels.shape} of {labels.dtype}."
+            )
+        if n and (labels.min() < 0 or labels.max() >= self.n_classes):
+            raise ValueError(
+                f"labels must lie in [0, {self.n_classes - 1}], got {labels.min()} to "
+                f"{labels.max()}."
+            )
+        return labels.astype(np.int32)
+
+    def sample_noise(self, n: int, seed: int = 0, labels=None) -> np.ndarray:
         """Noise ``(n, latent_dim)`` from the model's ``prior`` (``N(0, I)`` unless it says
-        ``"uniform"``), the same for the same ``seed`` anywhere."""
+        ``"uniform"``), the same for the same ``seed`` anywhere. ``labels``: see
+        :meth:`check_labels` (an unconditioned model takes none)."""
         n = check_positive_int(n, "n")
+        if labels is not None:
+            self.check_labels(labels, n)
         rng = np.random.default_rng(seed)
         if self.prior == "uniform":
             return rng.uniform(-1.0, 1.0, (n, self.latent_dim)).astype(np.float32)
         return rng.standard_normal((n, self.latent_dim)).astype(np.float32)
 
-    def generate(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
-        """``n`` generated examples ``(n, ...)`` for the noise of :meth:`sample_noise`."""
+    def generate(self, n: int, seed: int = 0, batch_size: int = 256, labels=None) -> np.ndarray:
+        """``n`` generated examples ``(n, ...)`` for the noise of :meth:`sample_noise`;
+        ``labels`` (one class, or ``(n,)``) asks a conditional model for those classes."""
         return map_batches(
-            lambda z, training: self.generate_from(z), self.sample_noise(n, seed), batch_size
+            lambda z, training: self.generate_from(z),
+            self.sample_noise(n, seed, labels),
+            batch_size,
         )
 
     def generate_from(self, z) -> tf.Tensor:

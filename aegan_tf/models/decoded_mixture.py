@@ -110,8 +110,10 @@ class DecodedGaussianMixture(Encoding, GenerativeModel):
         self.mixture_covariances.assign(mixture.covariances)
         return {**errors, "log_likelihood": float(mixture.log_density(codes).mean())}
 
-    def sample_noise(self, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` codes ``(n, code_dim)`` drawn from the fitted mixture."""
+    def sample_noise(self, n: int, seed: int = 0, labels=None) -> np.ndarray:
+        """``n`` codes ``(n, code_dim)`` drawn from the fitted mixture (no ``labels``)."""
+        if labels is not None:
+            self.check_labels(labels, n)
         if not self.adapted:
             raise ValueError(
                 "Call adapt(train_images) first: there is no mixture to sample from yet."

@@ -59,7 +59,7 @@ class SemiSupervisedAAE(Encoding, AdversarialModel):
         aae.compile()
         aae.fit(make_semi_supervised_dataset(images, labelled, labels), epochs=20)
         predicted = aae.classify(test_images)
-        sevens = aae.generate(16, seed=0, classes=[7] * 16)
+        sevens = aae.generate(16, seed=0, labels=7)
 
     ``fit`` logs ``reconstruction``, ``d_loss`` (both discriminators), ``g_loss`` (the
     encoder's adversarial loss against both), ``classification`` (cross-entropy on the
@@ -263,31 +263,16 @@ class SemiSupervisedAAE(Encoding, AdversarialModel):
         """The class ``(N,)`` (int) that the encoder gives each of ``images``."""
         return self.encode(images, batch_size)[:, : self.n_classes].argmax(axis=1)
 
-    def sample_noise(self, n: int, seed: int = 0, classes=None) -> np.ndarray:
-        """Decoder inputs ``(n, n_classes + style_dim)``: a one-hot class (``classes``
-        ``(n,)``, or uniform draws), then a style from ``N(0, I)``."""
+    def sample_noise(self, n: int, seed: int = 0, labels=None) -> np.ndarray:
+        """Decoder inputs ``(n, n_classes + style_dim)``: a one-hot class (``labels``: one
+        class, or ``(n,)``; by default uniform draws), then a style from ``N(0, I)``."""
         n = check_positive_int(n, "n")
         rng = np.random.default_rng(seed)
         styles = rng.standard_normal((n, self.style_dim))
-        if classes is None:
-            classes = rng.integers(self.n_classes, size=n)
-        classes = np.asarray(classes)
-        if classes.shape != (n,) or not np.issubdtype(classes.dtype, np.integer):
-            raise ValueError(f"classes must be {n} whole numbers, got {classes!r}.")
-        if classes.min() < 0 or classes.max() >= self.n_classes:
-            raise ValueError(
-                f"classes must lie in [0, {self.n_classes - 1}], got {classes.min()} to "
-                f"{classes.max()}."
-            )
-        return np.concatenate([np.eye(self.n_classes)[classes], styles], 1).astype(np.float32)
-
-    def generate(self, n: int, seed: int = 0, batch_size: int = 256, classes=None) -> np.ndarray:
-        """``n`` images ``(n, H, W, C)``; ``classes`` ``(n,)`` chooses each one's class."""
-        return map_batches(
-            lambda z, training: self.generate_from(z),
-            self.sample_noise(n, seed, classes),
-            batch_size,
-        )
+        if labels is None:
+            labels = rng.integers(self.n_classes, size=n)
+        labels = self.check_labels(labels, n)
+        return np.concatenate([np.eye(self.n_classes)[labels], styles], 1).astype(np.float32)
 
     def generate_from(self, z) -> tf.Tensor:
         """``decoder(z)`` for decoder inputs ``(B, n_classes + style_dim)``, in inference mode."""
