@@ -31,6 +31,15 @@ def check_encoder_decoder(encoder: keras.Model, decoder: keras.Model) -> tuple[t
     return image_shape, code_shape
 
 
+def check_flat_codes(encoder: keras.Model, decoder: keras.Model) -> tuple[tuple, int]:
+    """:func:`check_encoder_decoder` for an autoencoder whose codes are vectors
+    ``(N, code_dim)``, as a model of its codes needs; return ``(image_shape, code_dim)``."""
+    image_shape, code_shape = check_encoder_decoder(encoder, decoder)
+    if len(code_shape) != 1:
+        raise ValueError(f"encoder must output codes (N, code_dim), got {encoder.output_shape}.")
+    return image_shape, code_shape[0]
+
+
 def encode_checked(
     encoder: keras.Model, decoder: keras.Model, images: np.ndarray, batch_size: int = 512
 ) -> tuple[np.ndarray, dict[str, float]]:

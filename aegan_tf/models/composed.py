@@ -573,6 +573,43 @@ class GenerativeModel(ComposedModel):
         return {m.name: m.result() for m in self.metrics}
 
 
+class OwnLoss:
+    """For a :class:`ComposedModel` with one optimizer and a loss of its own (a VAE, a
+    diffusion model): ``compile(optimizer)`` refuses Keras's loss arguments, naming the
+    model's loss (``OWN_LOSS``), and is saved with the model, so that ``load_model`` compiles
+    it again and training resumes."""
+
+    OWN_LOSS: ClassVar[str] = "the model's own"
+
+    def compile(self, optimizer: keras.optimizers.Optimizer | str = "adam", **kwargs) -> None:
+        """Set the optimizer; the loss is the model's own."""
+        given = sorted(k for k in ("loss", "metrics", "loss_weights", "weighted_metrics")
+                       if kwargs.get(k) is not None)  # fmt: skip
+        if given:
+            raise TypeError(
+                f"{type(self).__name__}.compile() takes no {given}: the loss is "
+                f"{self.OWN_LOSS}. Measure samples with aegan_tf.metrics or "
+                "aegan_tf.callbacks.QualityMetrics."
+            )
+        keras_args = {k: v for k, v in kwargs.items() if v is not None}
+        super().compile(optimizer=optimizer, **keras_args)
+        if not self.optimizer.built:  # built now, so that saved moments can be loaded into it
+            self.optimizer.build(self.trainable_variables)
+        self._keras_compile_args = keras_args
+
+    def get_compile_config(self) -> dict:
+        """What ``compile`` was given, so that ``load_model`` compiles again and resumes."""
+        if not getattr(self, "compiled", False):
+            return {}
+        optimizer = keras.saving.serialize_keras_object(self.optimizer)
+        return {"optimizer": optimizer, **self._keras_compile_args}
+
+    def compile_from_config(self, config: dict) -> None:
+        config = dict(config)
+        config["optimizer"] = keras.saving.deserialize_keras_object(config["optimizer"])
+        self.compile(**config)
+
+
 class Encoding:
     """For a :class:`GenerativeModel` with an ``encoder`` (and ``image_shape``): codes of
     images and their reconstructions through the model's own image network."""

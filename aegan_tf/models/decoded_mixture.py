@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from aegan_tf._validation import check_images, check_positive_int
 from aegan_tf.density import GaussianMixture, fit_gaussian_mixture
-from aegan_tf.models.autoencoder import Autoencoder, check_encoder_decoder, encode_checked
+from aegan_tf.models.autoencoder import Autoencoder, check_flat_codes, encode_checked
 from aegan_tf.models.composed import Encoding, GenerativeModel, check_in_output_range
 
 
@@ -41,13 +41,7 @@ class DecodedGaussianMixture(Encoding, GenerativeModel):
     ) -> None:
         super().__init__(**kwargs)
         self._set_networks(encoder=encoder, decoder=decoder)
-        image_shape, code_shape = check_encoder_decoder(encoder, decoder)
-        if len(code_shape) != 1:
-            raise ValueError(
-                f"encoder must output codes (N, code_dim), got {encoder.output_shape}."
-            )
-        self.image_shape = image_shape
-        self.latent_dim = code_shape[0]
+        self.image_shape, self.latent_dim = check_flat_codes(encoder, decoder)
         self.n_components = check_positive_int(n_components, "n_components")
         k, d = self.n_components, self.latent_dim
         self.mixture_weights = self.add_weight(

@@ -24,6 +24,7 @@ from aegan_tf.distribute import rows_for_this_replica, share_of_global_loss
 from aegan_tf.models.composed import (
     Encoding,
     GenerativeModel,
+    OwnLoss,
     check_reconstruction,
     checks_training_images,
 )
@@ -92,7 +93,7 @@ class VariationalCodes(Encoding):
 
 
 @keras.saving.register_keras_serializable(package="aegan_tf")
-class VAE(VariationalCodes, GenerativeModel):
+class VAE(OwnLoss, VariationalCodes, GenerativeModel):
     """A VAE trained with ``compile(optimizer)``/``fit``; ``evaluate`` gives the held-out loss.
 
     ::
@@ -116,6 +117,7 @@ class VAE(VariationalCodes, GenerativeModel):
     """
 
     NETWORKS: ClassVar = ("encoder", "decoder")
+    OWN_LOSS: ClassVar = "the negative ELBO, logged as loss, reconstruction and kl"
 
     def __init__(
         self,
@@ -136,34 +138,6 @@ class VAE(VariationalCodes, GenerativeModel):
         # evaluate's and validation's own noise: evaluating never moves training's stream
         self.evaluation_seeds = keras.random.SeedGenerator(None if seed is None else seed + 1)
         self.trackers = {n: keras.metrics.Mean(name=n) for n in ("loss", "reconstruction", "kl")}
-
-    def compile(self, optimizer: keras.optimizers.Optimizer | str = "adam", **kwargs) -> None:
-        """Set the optimizer; the loss is the model's own (the negative ELBO)."""
-        given = sorted(k for k in ("loss", "metrics", "loss_weights", "weighted_metrics")
-                       if kwargs.get(k) is not None)  # fmt: skip
-        if given:
-            raise TypeError(
-                f"VAE.compile() takes no {given}: the loss is the negative ELBO, logged as "
-                "loss, reconstruction and kl. Measure samples with aegan_tf.metrics or "
-                "aegan_tf.callbacks.QualityMetrics."
-            )
-        keras_args = {k: v for k, v in kwargs.items() if v is not None}
-        super().compile(optimizer=optimizer, **keras_args)
-        if not self.optimizer.built:  # built now, so that saved moments can be loaded into it
-            self.optimizer.build(self.trainable_variables)
-        self._keras_compile_args = keras_args
-
-    def get_compile_config(self) -> dict:
-        """What ``compile`` was given, so that ``load_model`` compiles again and resumes."""
-        if not getattr(self, "compiled", False):
-            return {}
-        optimizer = keras.saving.serialize_keras_object(self.optimizer)
-        return {"optimizer": optimizer, **self._keras_compile_args}
-
-    def compile_from_config(self, config: dict) -> None:
-        config = dict(config)
-        config["optimizer"] = keras.saving.deserialize_keras_object(config["optimizer"])
-        self.compile(**config)
 
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
