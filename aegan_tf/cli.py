@@ -26,11 +26,14 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-MODELS = ("autoencoder", "vae", "gan", "latent_gan", "aae", "vaegan", "bigan")
+MODELS = (
+    "autoencoder", "vae", "gan", "latent_gan", "latent_diffusion", "aae", "vaegan", "bigan"
+)  # fmt: skip
 """The models that ``train`` knows, each a recipe of :mod:`aegan_tf.recipes` (whose
 ``COMMANDS`` name them; a test checks that they agree): chapter 1's autoencoder (as chapter 5
 configures it), the VAE, the DCGAN, chapter 5's latent GAN (an autoencoder, then a GAN on its
-codes), the AAE, the VAE-GAN and the BiGAN."""
+codes), chapter 10's latent diffusion (the same autoencoder, then diffusion on its codes), the
+AAE, the VAE-GAN and the BiGAN."""
 _DEFAULTS = {"epochs": 20, "batch_size": 64, "seed": 0, "limit": None, "precision": "float32",
              "eval_samples": 1000, "ae_epochs": None}  # fmt: skip
 _PACKAGE = Path(__file__).resolve().parent
@@ -98,8 +101,8 @@ def _recipe(name: str):
 
 def build_model(name: str, seed: int = 0):
     """The compiled model ``name`` of :data:`MODELS` as ``train`` builds it, with initial
-    weights from ``seed``; for a model of two phases (``latent_gan``), its first (the
-    autoencoder; the GAN on its codes is built once it is trained:
+    weights from ``seed``; for a model of two phases (``latent_gan``, ``latent_diffusion``),
+    its first (the autoencoder; the model of its codes is built once it is trained:
     :func:`aegan_tf.recipes.build_next`)."""
     from aegan_tf import recipes
 
@@ -228,8 +231,9 @@ def train(args: argparse.Namespace) -> None:
     out = Path(args.out)
     settings = _settings(args, out)
     model_name, epochs = settings["model"], settings["epochs"]
-    if model_name == "latent_gan" and settings["ae_epochs"] is None:
-        settings["ae_epochs"] = epochs  # fixed now: more --epochs later extend the GAN only
+    two_phases = len(_recipe(model_name).phases) == 2
+    if two_phases and settings["ae_epochs"] is None:
+        settings["ae_epochs"] = epochs  # fixed now: more --epochs later extend phase 2 only
 
     import keras
 
@@ -378,7 +382,9 @@ def parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--eval-samples", type=_positive_int, help="samples for FID (default 1000)")
     t.add_argument(
-        "--ae-epochs", type=_positive_int, help="latent_gan: its autoencoder's (default --epochs)"
+        "--ae-epochs",
+        type=_positive_int,
+        help="latent_gan, latent_diffusion: the autoencoder's (default --epochs)",
     )
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     t.set_defaults(run=train)

@@ -30,6 +30,7 @@ from aegan_tf.models import (
     AdversarialAutoencoder,
     Autoencoder,
     BiGAN,
+    LatentDiffusion,
     LatentGAN,
     SemiSupervisedAAE,
     build_conv_decoder,
@@ -39,6 +40,7 @@ from aegan_tf.models import (
     build_dense_decoder,
     build_dense_encoder,
     build_joint_discriminator,
+    build_mlp_denoiser,
     build_mlp_discriminator,
     build_mlp_generator,
     build_mlp_image_discriminator,
@@ -169,7 +171,7 @@ def _small_gan(
 # --- chapter 5's latent GAN: a GAN on the codes of a trained autoencoder ------------------
 
 
-def _adapted(model: LatentGAN, images: np.ndarray | None) -> LatentGAN:
+def _adapted(model: keras.Model, images: np.ndarray | None) -> keras.Model:
     if images is not None:
         model.adapt(images)
     return model
@@ -221,6 +223,51 @@ def _small_latent_gan(
     )
     _adapted(model, images)
     model.compile(optimizer(), optimizer(), jit_compile=jit_compile)
+    return model
+
+
+# --- chapter 10's latent diffusion: a DDPM on the same autoencoder's codes ----------------
+
+
+def _latent_diffusion(
+    autoencoder: Autoencoder,
+    images: np.ndarray | None,
+    seed: int,
+    jit_compile,
+    learning_rate: float = 1e-3,
+    ema_momentum: float | None = None,
+    sampler: str = "ancestral",
+    sampling_steps: int | None = None,
+) -> LatentDiffusion:
+    config.set_seed(seed)
+    code_dim = autoencoder.encoder.output_shape[-1]
+    model = LatentDiffusion.from_autoencoder(
+        autoencoder,
+        build_mlp_denoiser(code_dim, hidden_units=(512, 512, 512), time_dim=64),
+        diffusion_steps=1000,
+        sampler=sampler,
+        sampling_steps=sampling_steps,
+        seed=seed,
+    )
+    _adapted(model, images)
+    ema = {"use_ema": True, "ema_momentum": ema_momentum} if ema_momentum else {}
+    model.compile(keras.optimizers.Adam(learning_rate, **ema), jit_compile=jit_compile)
+    return model
+
+
+def _small_latent_diffusion(
+    autoencoder: Autoencoder, images: np.ndarray | None, seed: int, jit_compile,
+    optimizer=_small_adam,
+) -> LatentDiffusion:  # fmt: skip
+    config.set_seed(seed)
+    model = LatentDiffusion.from_autoencoder(
+        autoencoder,
+        build_mlp_denoiser(autoencoder.latent_dim, (16,), time_dim=8),
+        diffusion_steps=50,
+        seed=seed,
+    )
+    _adapted(model, images)
+    model.compile(optimizer(), jit_compile=jit_compile)
     return model
 
 
@@ -435,6 +482,10 @@ RECIPES: dict[str, Recipe] = {
         Recipe("latent GAN", 5, "latent_gan", (0.0, 1.0), ("autoencoder", "GAN on codes"),
                {"book": _autoencoder, "small": _small_autoencoder},
                {"book": _latent_gan, "small": _small_latent_gan}),
+        Recipe("latent diffusion", 10, "latent_diffusion", (0.0, 1.0),
+               ("autoencoder", "diffusion on codes"),
+               {"book": _autoencoder, "small": _small_autoencoder},
+               {"book": _latent_diffusion, "small": _small_latent_diffusion}),
         Recipe("AAE", 6, "aae", (0.0, 1.0), ("AAE",), {"book": _aae, "small": _small_aae}),
         Recipe("VAE-GAN", 7, "vaegan", (0.0, 1.0), ("VAE-GAN",),
                {"book": _vaegan, "small": _small_vaegan}),

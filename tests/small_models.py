@@ -15,6 +15,7 @@ RECIPES = {
     "gan": ("DCGAN", {}),
     "wgan_gp": ("DCGAN", {"loss": "wgan-gp", "d_steps": 2}),
     "latent_gan": ("latent GAN", {}),
+    "latent_diffusion": ("latent diffusion", {}),
     "aae": ("AAE", {}),
     "vaegan": ("VAE-GAN", {}),
     "bigan": ("BiGAN", {}),
@@ -63,7 +64,7 @@ def build_small_model(
     options = {**options, "optimizer": optimizer}
     if "dropout" in recipes.options(recipe, "small"):
         options["dropout"] = dropout
-    if name == "latent_gan":
+    if len(recipes.recipe(recipe).phases) == 2:
         return recipes.build_next(
             recipe, autoencoder, images, seed, "small", jit_compile, **options
         )

@@ -48,7 +48,7 @@ def test_the_console_script_and_python_m_run_the_same_command_line():
 @pytest.mark.parametrize("model", MODELS)
 def test_each_model_trains_an_epoch_then_samples_and_evaluates(model, tmp_path, capsys):
     out = tmp_path / model
-    extra = ["--ae-epochs", "12", "--limit", "256"] if model == "latent_gan" else []
+    extra = ["--ae-epochs", "12", "--limit", "256"] if model.startswith("latent") else []
     assert _run("train", model, "--epochs", 1, "--out", out, *TINY, *extra) == 0
     assert json.loads((out / "run.json").read_text())["model"] == model
     (record,) = _metrics(out)

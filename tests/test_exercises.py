@@ -302,6 +302,36 @@ def budget_after(curve, seconds):
     return next((value for t, value in curve if t > seconds), float("nan"))
 
 
+def noise_right(x0, alpha_bar, noise):
+    a = np.asarray(alpha_bar)[:, None]
+    return np.sqrt(a) * x0 + np.sqrt(1 - a) * noise
+
+
+def noise_variances(x0, alpha_bar, noise):
+    a = np.asarray(alpha_bar)[:, None]
+    return a * x0 + (1 - a) * noise
+
+
+def noise_swapped(x0, alpha_bar, noise):
+    a = np.asarray(alpha_bar)[:, None]
+    return np.sqrt(1 - a) * x0 + np.sqrt(a) * noise
+
+
+def step_right(x, eps, alpha_bar, alpha_bar_next, z):
+    beta = 1 - alpha_bar / alpha_bar_next
+    mean = (x - beta / np.sqrt(1 - alpha_bar) * eps) / np.sqrt(1 - beta)
+    return mean + np.sqrt(beta * (1 - alpha_bar_next) / (1 - alpha_bar)) * z
+
+
+def step_beta(x, eps, alpha_bar, alpha_bar_next, z):
+    beta = 1 - alpha_bar / alpha_bar_next
+    return (x - beta / np.sqrt(1 - alpha_bar) * eps) / np.sqrt(1 - beta) + np.sqrt(beta) * z
+
+
+def step_no_noise(x, eps, alpha_bar, alpha_bar_next, z):
+    return step_right(x, eps, alpha_bar, alpha_bar_next, 0 * z)
+
+
 CASES = {
     "check_reconstruction_loss": (
         mse_right,
@@ -390,6 +420,14 @@ CASES = {
         budget_right,
         [(budget_best, "best FID so far"), (budget_after, "first measurement after")],
     ),
+    "check_forward_noise": (
+        noise_right,
+        [(noise_variances, "the variances"), (noise_swapped, "roles are swapped")],
+    ),
+    "check_ancestral_step": (
+        step_right,
+        [(step_beta, "variance β, Ho et al.'s other choice"), (step_no_noise, "no noise")],
+    ),
 }
 
 
@@ -430,7 +468,7 @@ def test_every_check_is_tested():
 
 
 def test_each_chapter_calls_the_checks_of_its_own_module():
-    assert list(exercises.CHAPTERS) == list(range(1, 10))
+    assert list(exercises.CHAPTERS) == list(range(1, 11))
     for number, checks in exercises.CHAPTERS.items():
         assert len(checks) >= 2, number
         notebook = next(BOOK.glob(f"{number:02d}_*.ipynb")).read_text()

@@ -16,6 +16,7 @@ from aegan_tf.models.blocks import (
     build_dense_decoder,
     build_dense_encoder,
     build_joint_discriminator,
+    build_mlp_denoiser,
     build_mlp_discriminator,
     build_mlp_generator,
     build_mlp_image_discriminator,
@@ -25,6 +26,7 @@ from aegan_tf.models.blocks import (
 )
 from aegan_tf.models.decoded_mixture import DecodedGaussianMixture
 from aegan_tf.models.gan import GAN
+from aegan_tf.models.latent_diffusion import LatentDiffusion
 from aegan_tf.models.latent_gan import LatentGAN
 from aegan_tf.models.semi_supervised_aae import SemiSupervisedAAE
 from aegan_tf.models.vae import VAE, reparameterize
@@ -41,6 +43,7 @@ __all__ = [
     "Autoencoder",
     "BiGAN",
     "DecodedGaussianMixture",
+    "LatentDiffusion",
     "LatentGAN",
     "SemiSupervisedAAE",
     "build_conv_decoder",
@@ -50,6 +53,7 @@ __all__ = [
     "build_dense_decoder",
     "build_dense_encoder",
     "build_joint_discriminator",
+    "build_mlp_denoiser",
     "build_mlp_discriminator",
     "build_mlp_generator",
     "build_mlp_image_discriminator",

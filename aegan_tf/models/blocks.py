@@ -244,6 +244,26 @@ def build_mlp_discriminator(
     return keras.Model(inputs, logits, name="mlp_discriminator")
 
 
+def build_mlp_denoiser(
+    data_dim: int, hidden_units: Sequence[int] = (512, 512, 512), time_dim: int = 64
+) -> keras.Model:
+    """A diffusion model's noise predictor for low-dimensional data:
+    ``[noisy points (N, data_dim), time features (N, time_dim)]`` -> the predicted noise
+    ``(N, data_dim)``. The time features (the step's sinusoidal embedding,
+    :func:`aegan_tf.models.latent_diffusion.timestep_embedding`) join the input of every
+    dense layer; the activations are SiLU, as in Ho et al.'s network."""
+    data_dim = check_positive_int(data_dim, "data_dim")
+    time_dim = check_positive_int(time_dim, "time_dim")
+    hidden_units = _check_units(hidden_units, "hidden_units")
+    noisy = keras.Input((data_dim,), name="noisy_points")
+    time = keras.Input((time_dim,), name="time")
+    h = noisy
+    for units in hidden_units:
+        h = layers.Dense(units, activation="silu")(layers.Concatenate()([h, time]))
+    noise = layers.Dense(data_dim, dtype="float32", name="noise")(h)
+    return keras.Model([noisy, time], noise, name="mlp_denoiser")
+
+
 def build_joint_discriminator(
     latent_dim: int,
     image_shape: Sequence[int] = (28, 28, 1),

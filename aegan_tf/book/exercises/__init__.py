@@ -18,6 +18,7 @@ Every exercise of the book, by chapter (:data:`CHAPTERS`; :data:`CHECKS` by name
     7  check_reparameterize, check_kl_divergence
     8  check_bigan_losses, check_nearest_neighbour_accuracy
     9  check_seconds_to_reach, check_fid_at_budget
+    10 check_forward_noise, check_ancestral_step
 """
 
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from aegan_tf.book.exercises import (
     chapter_7,
     chapter_8,
     chapter_9,
+    chapter_10,
 )
 from aegan_tf.book.exercises._checking import NotYetRight
 from aegan_tf.book.exercises.chapter_1 import check_linear_path, check_reconstruction_loss
@@ -51,12 +53,13 @@ from aegan_tf.book.exercises.chapter_6 import check_aae_losses, check_circle_mea
 from aegan_tf.book.exercises.chapter_7 import check_kl_divergence, check_reparameterize
 from aegan_tf.book.exercises.chapter_8 import check_bigan_losses, check_nearest_neighbour_accuracy
 from aegan_tf.book.exercises.chapter_9 import check_fid_at_budget, check_seconds_to_reach
+from aegan_tf.book.exercises.chapter_10 import check_ancestral_step, check_forward_noise
 
 CHAPTERS: dict[int, dict[str, Callable[[Callable], None]]] = {
     number: {name: check for name, check in vars(module).items() if name.startswith("check_")}
     for number, module in enumerate(
         (chapter_1, chapter_2, chapter_3, chapter_4, chapter_5, chapter_6, chapter_7, chapter_8,
-         chapter_9),
+         chapter_9, chapter_10),
         start=1,
     )
 }  # fmt: skip
@@ -72,10 +75,12 @@ __all__ = [
     "CHECKS",
     "NotYetRight",
     "check_aae_losses",
+    "check_ancestral_step",
     "check_bigan_losses",
     "check_circle_means",
     "check_discriminator_loss",
     "check_fid_at_budget",
+    "check_forward_noise",
     "check_frechet_distance",
     "check_gradient_penalty",
     "check_kl_divergence",
