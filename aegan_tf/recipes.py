@@ -150,13 +150,20 @@ def _small_gan(
     d_steps: int = 1,
     convolutional: bool = False,
     dropout: float = 0.3,
+    conditional: bool = False,
 ) -> GAN:
     """MLP networks of 32 units; ``convolutional``: chapter 3's DCGAN networks (batch
-    normalisation in the generator) with a few filters, ``dropout`` in the discriminator."""
+    normalisation in the generator) with a few filters, ``dropout`` in the discriminator,
+    and with ``conditional`` told the digit (a projection discriminator)."""
     config.set_seed(seed)
     if convolutional:
-        generator = build_dcgan_generator(SMALL_CODE_DIM, filters=(16, 8, 4))
-        discriminator = build_dcgan_discriminator(filters=(4, 8), dropout=dropout)
+        classes = 10 if conditional else None
+        generator = build_dcgan_generator(SMALL_CODE_DIM, filters=(16, 8, 4), n_classes=classes)
+        discriminator = build_dcgan_discriminator(
+            filters=(4, 8), dropout=dropout, n_classes=classes
+        )
+    elif conditional:
+        raise ValueError("a conditional small GAN is convolutional: pass convolutional=True.")
     else:
         generator = keras.Sequential(
             [build_mlp_generator(SMALL_CODE_DIM, 784, (32,)), keras.layers.Reshape((28, 28, 1))]

@@ -26,9 +26,10 @@ MODELS = list(RECIPES)
 VARIANTS = {
     "dcgan": ("DCGAN", {"convolutional": True}),
     "conditional_aae": ("AAE", {"conditional": True}),
+    "conditional_dcgan": ("DCGAN", {"convolutional": True, "conditional": True}),
 }
-"""Two more, for the multi-device test: a GAN whose generator has batch normalisation, and
-an AAE with labels in each batch."""
+"""Three more, for the multi-device test: a GAN whose generator has batch normalisation, an
+AAE and a GAN with labels in each batch."""
 
 
 def trained_autoencoder(images) -> keras.Model:

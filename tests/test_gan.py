@@ -59,9 +59,9 @@ def test_gan_rejects_mismatched_networks():
     two_inputs = keras.Model(
         [noise, label], keras.layers.Dense(2)(keras.ops.concatenate([noise, label], axis=1))
     )
-    with pytest.raises(ValueError, match=r"one noise batch \(N, latent_dim\), got \[\(None, 4\)"):
-        GAN(two_inputs, build_mlp_discriminator(2))
-    with pytest.raises(ValueError, match="generator output shape"):
+    with pytest.raises(ValueError, match=r"must take \[\(None, 2\), \(None, 3\)\] \(what the gen"):
+        GAN(two_inputs, build_mlp_discriminator(2))  # (read as a conditional generator)
+    with pytest.raises(ValueError, match=r"must take \(None, 3\) \(what the generator makes\)"):
         GAN(build_mlp_generator(4, 3), build_mlp_discriminator(2))
     with pytest.raises(ValueError, match="one logit per example"):
         GAN(build_mlp_generator(4, 2), build_mlp_generator(2, 2))

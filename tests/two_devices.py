@@ -36,6 +36,9 @@ def batches(name: str, images, labels) -> tf.data.Dataset:
         return tf.data.Dataset.from_tensor_slices(images * 2 - 1).batch(GLOBAL_BATCH)
     if name == "conditional_aae":
         return tf.data.Dataset.from_tensor_slices((images, labels)).batch(GLOBAL_BATCH)
+    if name == "conditional_dcgan":
+        pairs = (images * 2 - 1, labels)
+        return tf.data.Dataset.from_tensor_slices(pairs).batch(GLOBAL_BATCH)
     if name == "semi_supervised_aae":  # the labelled batch: the same images, reversed
         labelled = (images[::-1], labels[::-1].astype(np.int32))
         return tf.data.Dataset.from_tensor_slices((images, labelled)).batch(GLOBAL_BATCH)

@@ -53,6 +53,25 @@ def _check_downsampling(image_shape: tuple[int, int, int], n_strided: int) -> No
         )
 
 
+CONDITIONINGS = ("concatenate", "projection")
+"""How a discriminator reads a one-hot label: concatenated to its input (Mirza & Osindero
+2014), or projected onto its last features (Miyato & Koyama 2018: the logit gains
+``<V y, φ(x)>``, the form of the log-ratio of class-conditional densities)."""
+
+
+def _labels_input(n_classes: int) -> keras.KerasTensor:
+    return keras.Input((check_positive_int(n_classes, "n_classes"),), name="labels")
+
+
+def _projection_logit(features, labels):
+    """``w·φ(x) + b + <V y, φ(x)>`` ``(N, 1)`` for features ``φ(x)`` ``(N, F)`` and one-hot
+    labels ``y`` ``(N, K)`` (Miyato & Koyama 2018, eq. 3)."""
+    embedded = layers.Dense(features.shape[-1], use_bias=False, name="label_embedding")(labels)
+    projected = layers.Dot(axes=1)([embedded, features])
+    logit = layers.Dense(1, dtype="float32")(features)
+    return layers.Add(dtype="float32", name="logits")([logit, projected])
+
+
 def _dense_stack(h, hidden_units: tuple[int, ...]):
     """ReLU dense layers of the given widths, applied to ``h``."""
     for units in hidden_units:
@@ -155,6 +174,7 @@ def build_dcgan_generator(
     latent_dim: int = 100,
     image_shape: Sequence[int] = (28, 28, 1),
     filters: Sequence[int] = (256, 128, 64),
+    n_classes: int | None = None,
 ) -> keras.Model:
     """DCGAN generator (Radford et al. 2016), sized as in the TensorFlow DCGAN tutorial.
 
@@ -162,7 +182,9 @@ def build_dcgan_generator(
     ``(N, 7, 7, 128)`` (stride 1) -> ``(N, 14, 14, 64)`` (stride 2) -> images
     ``(N, 28, 28, C)`` (stride 2, tanh, so pixels in [-1, 1]). Batch normalisation and
     LeakyReLU after every layer but the last. ``filters[0]`` is the width of the dense
-    projection, the others those of the stride-1 and first stride-2 layers.
+    projection, the others those of the stride-1 and first stride-2 layers. With
+    ``n_classes``, a conditional generator (Mirza & Osindero 2014): it takes ``[noise,
+    one-hot labels (N, n_classes)]``, concatenated before the dense projection.
     """
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     image_shape = _check_image_shape(image_shape)
@@ -174,7 +196,11 @@ def build_dcgan_generator(
     # Built under a strategy with several replicas: batch statistics over the global batch.
     synchronized = replicas_in_sync() > 1
     noise = keras.Input((latent_dim,), name="noise")
-    h = layers.Dense(math.prod(start), use_bias=False)(noise)
+    inputs, h = noise, noise
+    if n_classes is not None:
+        labels = _labels_input(n_classes)
+        inputs, h = [noise, labels], layers.Concatenate()([noise, labels])
+    h = layers.Dense(math.prod(start), use_bias=False)(h)
     h = layers.LeakyReLU(0.3)(layers.BatchNormalization(synchronized=synchronized)(h))
     h = layers.Reshape(start)(h)  # (N, H/4, W/4, filters[0])
     for f, stride in ((filters[1], 1), (filters[2], 2)):
@@ -182,18 +208,21 @@ def build_dcgan_generator(
         h = layers.LeakyReLU(0.3)(layers.BatchNormalization(synchronized=synchronized)(h))
     h = layers.Conv2DTranspose(image_shape[2], 5, strides=2, padding="same")(h)
     images = layers.Activation("tanh", dtype="float32", name="images")(h)  # (N, H, W, C)
-    return keras.Model(noise, images, name="dcgan_generator")
+    return keras.Model(inputs, images, name="dcgan_generator")
 
 
 def build_dcgan_discriminator(
     image_shape: Sequence[int] = (28, 28, 1),
     filters: Sequence[int] = (64, 128),
     dropout: float = 0.3,
+    n_classes: int | None = None,
 ) -> keras.Model:
     """DCGAN discriminator, as in the TensorFlow DCGAN tutorial: images -> logits ``(N, 1)``.
 
     ``(N, 28, 28, C)`` -> 5x5 stride-2 convs ``(N, 14, 14, 64)`` -> ``(N, 7, 7, 128)``, each
-    with LeakyReLU and dropout -> one logit (no sigmoid: the losses take logits).
+    with LeakyReLU and dropout -> one logit (no sigmoid: the losses take logits). With
+    ``n_classes``, a projection discriminator (Miyato & Koyama 2018) of ``[images, one-hot
+    labels (N, n_classes)]``: the label's embedding is projected on the flattened features.
     """
     image_shape = _check_image_shape(image_shape)
     filters = _check_units(filters, "filters")
@@ -206,42 +235,62 @@ def build_dcgan_discriminator(
         h = layers.Conv2D(f, 5, strides=2, padding="same")(h)
         h = layers.Dropout(dropout)(layers.LeakyReLU(0.3)(h))
     h = layers.Flatten()(h)
+    if n_classes is not None:
+        labels = _labels_input(n_classes)
+        logits = _projection_logit(h, labels)
+        return keras.Model([images, labels], logits, name="dcgan_discriminator")
     logits = layers.Dense(1, dtype="float32", name="logits")(h)
     return keras.Model(images, logits, name="dcgan_discriminator")
 
 
 def build_mlp_generator(
-    latent_dim: int, data_dim: int, hidden_units: Sequence[int] = (128, 128)
+    latent_dim: int,
+    data_dim: int,
+    hidden_units: Sequence[int] = (128, 128),
+    n_classes: int | None = None,
 ) -> keras.Model:
-    """MLP generator for low-dimensional data: noise ``(N, latent_dim)`` -> ``(N, data_dim)``."""
+    """MLP generator for low-dimensional data: noise ``(N, latent_dim)`` -> ``(N, data_dim)``.
+    With ``n_classes``, conditional: it takes ``[noise, one-hot labels (N, n_classes)]``,
+    concatenated (Mirza & Osindero 2014)."""
     latent_dim = check_positive_int(latent_dim, "latent_dim")
     data_dim = check_positive_int(data_dim, "data_dim")
     hidden_units = _check_units(hidden_units, "hidden_units")
     noise = keras.Input((latent_dim,), name="noise")
-    h = _dense_stack(noise, hidden_units)
+    inputs, h = noise, noise
+    if n_classes is not None:
+        labels = _labels_input(n_classes)
+        inputs, h = [noise, labels], layers.Concatenate()([noise, labels])
+    h = _dense_stack(h, hidden_units)
     points = layers.Dense(data_dim, dtype="float32", name="points")(h)  # unbounded
-    return keras.Model(noise, points, name="mlp_generator")
+    return keras.Model(inputs, points, name="mlp_generator")
 
 
 def build_mlp_discriminator(
-    data_dim: int, hidden_units: Sequence[int] = (128, 128), condition_dim: int | None = None
+    data_dim: int,
+    hidden_units: Sequence[int] = (128, 128),
+    condition_dim: int | None = None,
+    conditioning: str = "concatenate",
 ) -> keras.Model:
     """MLP discriminator for low-dimensional data: points ``(N, data_dim)`` -> logits ``(N, 1)``.
 
     With ``condition_dim``, it takes ``[points, condition (N, condition_dim)]`` (for example a
-    one-hot label) and reads them concatenated.
+    one-hot label), read as ``conditioning`` says (one of :data:`CONDITIONINGS`).
     """
     data_dim = check_positive_int(data_dim, "data_dim")
     hidden_units = _check_units(hidden_units, "hidden_units")
+    if conditioning not in CONDITIONINGS:
+        raise ValueError(f"conditioning must be one of {CONDITIONINGS}, got {conditioning!r}.")
     points = keras.Input((data_dim,), name="points")
-    inputs, h = points, points
-    if condition_dim is not None:
-        condition = keras.Input(
-            (check_positive_int(condition_dim, "condition_dim"),), name="condition"
-        )
-        inputs, h = [points, condition], layers.Concatenate()([points, condition])
-    logits = layers.Dense(1, dtype="float32", name="logits")(_dense_stack(h, hidden_units))
-    return keras.Model(inputs, logits, name="mlp_discriminator")
+    if condition_dim is None:
+        logits = layers.Dense(1, dtype="float32", name="logits")(_dense_stack(points, hidden_units))
+        return keras.Model(points, logits, name="mlp_discriminator")
+    condition = keras.Input((check_positive_int(condition_dim, "condition_dim"),), name="condition")
+    if conditioning == "projection":
+        logits = _projection_logit(_dense_stack(points, hidden_units), condition)
+    else:
+        h = _dense_stack(layers.Concatenate()([points, condition]), hidden_units)
+        logits = layers.Dense(1, dtype="float32", name="logits")(h)
+    return keras.Model([points, condition], logits, name="mlp_discriminator")
 
 
 def build_mlp_denoiser(

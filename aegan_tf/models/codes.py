@@ -19,6 +19,16 @@ from aegan_tf.models.composed import Encoding, map_batches, output_range
 _STD_FLOOR = 1e-6  # a code unit that never varies is divided by this, not by zero
 
 
+def _example_rank(x) -> int | None:
+    """The rank of the examples in ``fit``'s ``x`` (an array or a dataset of batches, perhaps
+    with labels); ``None`` where it cannot be told."""
+    if isinstance(x, tf.data.Dataset):
+        spec = x.element_spec
+        spec = spec[0] if isinstance(spec, tuple) else spec
+        return getattr(spec, "shape", tf.TensorShape(None)).rank
+    return getattr(x, "ndim", None)
+
+
 class StandardisedCodes(Encoding):
     """For a model whose examples are a trained autoencoder's standardised codes.
 
@@ -71,6 +81,10 @@ class StandardisedCodes(Encoding):
         codes = isinstance(x, np.ndarray) and x.ndim == 2 and x.shape[1] == self.code_dim
         if codes and len(x) and np.isfinite(x).all():  # (other shapes: the step says)
             self._check_codes(x)
+        rank = _example_rank(x)
+        if rank != getattr(self, "_example_rank", rank):  # images after codes, or codes after
+            self.train_function = None  # a step traced anew (not one of unknown rank)
+        self._example_rank = rank
         return super().fit(*args, **kwargs)
 
     def _check_codes(self, codes: np.ndarray) -> None:

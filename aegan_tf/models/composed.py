@@ -126,13 +126,14 @@ def checks_training_images(role: str):
 
 _BAD_BATCH = "the examples of a batch"  # (no quote: TensorFlow escapes it in messages)
 _BAD_TARGETS = _BAD_BATCH.replace("examples", "targets")
+_BAD_LABELS = _BAD_BATCH.replace("examples", "labels")
 
 
 def _graph_error(error: tf.errors.InvalidArgumentError) -> str | None:
     """The message of a failed input check (:func:`checks_training_images`, or the check
     ``fit`` adds to a dataset), with the value seen, out of TensorFlow's graph error; ``None``
     for any other error."""
-    for start in (_RANGE_ERROR, _BAD_BATCH, _BAD_TARGETS):
+    for start in (_RANGE_ERROR, _BAD_BATCH, _BAD_TARGETS, _BAD_LABELS):
         found = re.search(  # raised on the host while tf.data read a generator or PyDataset
             r"ValueError: (" + re.escape(start) + r"[^\n]*)\n", error.message
         ) or re.search(  # a tf.debugging assert, in the step or the pipeline
@@ -151,16 +152,28 @@ def _first_item(data):
     return data[0] if isinstance(data, (tuple, list)) else data
 
 
+def _labels_message(n_classes: int) -> str:
+    return (
+        f"{_BAD_LABELS} must be whole numbers in [0, {n_classes - 1}], one class per example "
+        f"(this model draws {n_classes} classes)."
+    )
+
+
 def _checked_batch(
-    value_range: tuple[float, float] | None, rank: int | None, role: str | None, reproduced: int
+    value_range: tuple[float, float] | None,
+    rank: int | None,
+    role: str | None,
+    reproduced: int,
+    n_classes: int | None = None,
 ):
     """A ``tf.data`` map function that returns its element unchanged once its first item
     (the examples) and every other float tensor in it (targets; a semi-supervised model's
     labelled examples) are finite, and item ``reproduced`` (0: the examples; 1: targets,
     where the element has them) is, if it has rank ``rank`` (any rank for ``None``), inside
-    ``value_range``; else it raises ``InvalidArgumentError`` with a message that ``fit``
-    turns into a ``ValueError``. It runs in the input pipeline, outside the training step:
-    XLA cannot drop it, and the step's arithmetic is untouched."""
+    ``value_range``; for a model of ``n_classes``, whole-number labels as the second item
+    must lie in ``[0, n_classes)``. Else it raises ``InvalidArgumentError`` with a message
+    that ``fit`` turns into a ``ValueError``. It runs in the input pipeline, outside the
+    training step: XLA cannot drop it, and the step's arithmetic is untouched."""
 
     def floating(item) -> bool:
         return tf.is_tensor(item) and item.dtype.is_floating
@@ -183,6 +196,12 @@ def _checked_batch(
                  "with np.isfinite(images).all(axis=(1, 2, 3)))."],
             )
         ]  # fmt: skip
+        labels = items[1] if len(items) > 1 else None
+        if n_classes and tf.is_tensor(labels) and labels.dtype.is_integer:
+            inside = tf.logical_and(
+                tf.reduce_all(labels >= 0), tf.reduce_all(labels < tf.cast(n_classes, labels.dtype))
+            )
+            checks.append(tf.debugging.Assert(inside, [_labels_message(n_classes)]))
         if reproduced and len(items) > reproduced and floating(items[reproduced]):
             x = items[reproduced]
             values = tf.cast(x, tf.float32)
@@ -343,7 +362,8 @@ class ComposedModel(keras.Model):
         value_range, rank, role = self.expected_examples()
         if isinstance(data, tf.data.Dataset):
             reproduced = 1 if self.REPRODUCES_TARGETS else 0
-            return data.map(_checked_batch(value_range, rank, role, reproduced))
+            classes = getattr(self, "n_classes", None)
+            return data.map(_checked_batch(value_range, rank, role, reproduced, classes))
         if inspect.isgenerator(data):  # (Keras reads it in tf.data, outside the step)
             return (
                 self._checked_arrays(batch, f"{_BAD_BATCH} (batch {i + 1} read from the generator)")
@@ -363,6 +383,10 @@ class ComposedModel(keras.Model):
             y = items[1]
         if not isinstance(x, (np.ndarray, tf.Tensor)):
             return data
+        classes = getattr(self, "n_classes", None)
+        if classes and isinstance(y, np.ndarray) and np.issubdtype(y.dtype, np.integer) and y.size:
+            if y.min() < 0 or y.max() >= classes:
+                raise ValueError(f"{_labels_message(classes)} They reached {y.min()} to {y.max()}.")
         if self.REPRODUCES_TARGETS and isinstance(y, (np.ndarray, tf.Tensor)):
             _check_array(x, None, None, role, name)  # finite
             _check_array(y, value_range, rank, role, name.replace("examples", "targets"))

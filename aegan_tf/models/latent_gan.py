@@ -81,20 +81,26 @@ class LatentGAN(StandardisedCodes, GAN):
         return cls(autoencoder.encoder, autoencoder.decoder, generator, discriminator, seed=seed)
 
     def train_step(self, data):
-        x = data[0] if isinstance(data, (tuple, list)) else data  # labels, if any, unused
-        return super().train_step(self.standardize(self.training_codes(x)))
+        batch = tuple(data) if isinstance(data, (tuple, list)) else (data,)
+        codes = self.standardize(self.training_codes(batch[0]))
+        return super().train_step((codes, *batch[1:]))  # (labels: a conditional GAN's)
 
-    def generate_codes(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
+    def generate_codes(
+        self, n: int, seed: int = 0, batch_size: int = 256, labels=None
+    ) -> np.ndarray:
         """``n`` generated codes ``(n, code_dim)``, in the encoder's units (comparable with
-        :meth:`encode`), for the noise of :meth:`sample_noise`."""
-        z = self.sample_noise(n, seed)
+        :meth:`encode`), for the noise of :meth:`sample_noise` (``labels``: a conditional
+        model's classes)."""
         return map_batches(
-            lambda z, training: self.unstandardize(self.generator(z, training=training)),
-            z,
+            lambda z, training: self.unstandardize(
+                self.generator(self._generator_input(z), training=training)
+            ),
+            self.sample_noise(n, seed, labels),
             batch_size,
         )
 
     def generate_from(self, z) -> tf.Tensor:
-        """Images for a noise batch ``(B, latent_dim)``: decoded generated codes."""
-        codes = self.unstandardize(self.generator(z, training=False))
+        """Images for a noise batch ``(B, latent_dim)`` (conditional: with one-hot labels):
+        decoded generated codes."""
+        codes = self.unstandardize(self.generator(self._generator_input(z), training=False))
         return self.decoder(codes, training=False)
