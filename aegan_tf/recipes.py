@@ -233,6 +233,58 @@ def _small_latent_gan(
     return model
 
 
+# --- chapter 11: asking for a digit (conditional GANs) -----------------------------------
+
+DIGITS = 10  # the classes a conditional model of chapter 11 is asked for
+
+
+def _conditional_dcgan(
+    seed: int, jit_compile, d_learning_rate: float = 2e-4, g_learning_rate: float = 2e-4
+) -> GAN:
+    config.set_seed(seed)
+    model = GAN(
+        build_dcgan_generator(DCGAN_NOISE_DIM, filters=(128, 64, 32), n_classes=DIGITS),
+        build_dcgan_discriminator(filters=(64, 128), n_classes=DIGITS),
+        seed=seed,
+    )
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=0.5),
+        jit_compile=jit_compile,
+    )
+    return model
+
+
+def _conditional_latent_gan(
+    autoencoder: Autoencoder,
+    images: np.ndarray | None,
+    seed: int,
+    jit_compile,
+    conditioning: str = "projection",
+    learning_rate: float = 1e-3,
+) -> LatentGAN:
+    config.set_seed(seed)
+    code_dim = autoencoder.encoder.output_shape[-1]
+    model = LatentGAN.from_autoencoder(
+        autoencoder,
+        build_mlp_generator(code_dim, code_dim, (256, 256), n_classes=DIGITS),
+        build_mlp_discriminator(
+            code_dim, (256, 256), condition_dim=DIGITS, conditioning=conditioning
+        ),
+        seed=seed,
+    )
+    _adapted(model, images)
+    adam = {"learning_rate": learning_rate, "beta_1": 0.5}
+    model.compile(
+        keras.optimizers.Adam(**adam),
+        keras.optimizers.Adam(**adam),
+        loss="wgan-gp",
+        d_steps=5,
+        jit_compile=jit_compile,
+    )
+    return model
+
+
 # --- chapter 10's latent diffusion: a DDPM on the same autoencoder's codes ----------------
 
 
@@ -493,6 +545,11 @@ RECIPES: dict[str, Recipe] = {
                ("autoencoder", "diffusion on codes"),
                {"book": _autoencoder, "small": _small_autoencoder},
                {"book": _latent_diffusion, "small": _small_latent_diffusion}),
+        Recipe("conditional DCGAN", 11, None, (-1.0, 1.0), ("GAN",),
+               {"book": _conditional_dcgan}),
+        Recipe("conditional latent GAN", 11, None, (0.0, 1.0),
+               ("autoencoder", "conditional GAN on codes"), {"book": _autoencoder},
+               {"book": _conditional_latent_gan}),
         Recipe("AAE", 6, "aae", (0.0, 1.0), ("AAE",), {"book": _aae, "small": _small_aae}),
         Recipe("VAE-GAN", 7, "vaegan", (0.0, 1.0), ("VAE-GAN",),
                {"book": _vaegan, "small": _small_vaegan}),

@@ -332,6 +332,26 @@ def step_no_noise(x, eps, alpha_bar, alpha_bar_next, z):
     return step_right(x, eps, alpha_bar, alpha_bar_next, 0 * z)
 
 
+def input_right(noise, labels, n_classes):
+    return np.concatenate([noise, np.eye(n_classes)[labels]], axis=1)
+
+
+def input_labels_first(noise, labels, n_classes):
+    return np.concatenate([np.eye(n_classes)[labels], noise], axis=1)
+
+
+def input_raw_labels(noise, labels, n_classes):
+    return np.concatenate([noise, np.asarray(labels, float)[:, None]], axis=1)
+
+
+def projection_right(features, onehot, w, b, embedding):
+    return features @ w + b + np.einsum("nf,nf->n", onehot @ embedding, features)
+
+
+def projection_none(features, onehot, w, b, embedding):
+    return features @ w + b
+
+
 CASES = {
     "check_reconstruction_loss": (
         mse_right,
@@ -428,6 +448,14 @@ CASES = {
         step_right,
         [(step_beta, "variance β, Ho et al.'s other choice"), (step_no_noise, "no noise")],
     ),
+    "check_conditional_input": (
+        input_right,
+        [(input_labels_first, "labels come first"), (input_raw_labels, "one number each")],
+    ),
+    "check_projection_logit": (
+        projection_right,
+        [(projection_none, "projection term is missing")],
+    ),
 }
 
 
@@ -468,7 +496,7 @@ def test_every_check_is_tested():
 
 
 def test_each_chapter_calls_the_checks_of_its_own_module():
-    assert list(exercises.CHAPTERS) == list(range(1, 11))
+    assert list(exercises.CHAPTERS) == list(range(1, 12))
     for number, checks in exercises.CHAPTERS.items():
         assert len(checks) >= 2, number
         notebook = next(BOOK.glob(f"{number:02d}_*.ipynb")).read_text()

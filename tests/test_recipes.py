@@ -106,6 +106,12 @@ INLINE = {
         ("CODE_DIM", "autoencoder", "diffusion"),
         "diffusion",
     ),
+    "conditional DCGAN": ("11_conditional_gans.ipynb", ("conditional_dcgan",), "conditional_dcgan"),
+    "conditional latent GAN": (
+        "11_conditional_gans.ipynb",
+        ("CODE_DIM", "autoencoder", "conditional_gan"),
+        "conditional_gan",
+    ),
 }
 """The recipes that their chapter builds inline, for teaching: notebook, the names of the
 statements that build the model, and the model's name there (of a recipe of two phases, the

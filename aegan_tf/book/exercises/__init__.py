@@ -19,6 +19,7 @@ Every exercise of the book, by chapter (:data:`CHAPTERS`; :data:`CHECKS` by name
     8  check_bigan_losses, check_nearest_neighbour_accuracy
     9  check_seconds_to_reach, check_fid_at_budget
     10 check_forward_noise, check_ancestral_step
+    11 check_conditional_input, check_projection_logit
 """
 
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from aegan_tf.book.exercises import (
     chapter_8,
     chapter_9,
     chapter_10,
+    chapter_11,
 )
 from aegan_tf.book.exercises._checking import NotYetRight
 from aegan_tf.book.exercises.chapter_1 import check_linear_path, check_reconstruction_loss
@@ -54,12 +56,13 @@ from aegan_tf.book.exercises.chapter_7 import check_kl_divergence, check_reparam
 from aegan_tf.book.exercises.chapter_8 import check_bigan_losses, check_nearest_neighbour_accuracy
 from aegan_tf.book.exercises.chapter_9 import check_fid_at_budget, check_seconds_to_reach
 from aegan_tf.book.exercises.chapter_10 import check_ancestral_step, check_forward_noise
+from aegan_tf.book.exercises.chapter_11 import check_conditional_input, check_projection_logit
 
 CHAPTERS: dict[int, dict[str, Callable[[Callable], None]]] = {
     number: {name: check for name, check in vars(module).items() if name.startswith("check_")}
     for number, module in enumerate(
         (chapter_1, chapter_2, chapter_3, chapter_4, chapter_5, chapter_6, chapter_7, chapter_8,
-         chapter_9, chapter_10),
+         chapter_9, chapter_10, chapter_11),
         start=1,
     )
 }  # fmt: skip
@@ -78,6 +81,7 @@ __all__ = [
     "check_ancestral_step",
     "check_bigan_losses",
     "check_circle_means",
+    "check_conditional_input",
     "check_discriminator_loss",
     "check_fid_at_budget",
     "check_forward_noise",
@@ -91,6 +95,7 @@ __all__ = [
     "check_nonsaturating_generator_loss",
     "check_optimal_discriminator",
     "check_polynomial_mmd2",
+    "check_projection_logit",
     "check_reconstruction_loss",
     "check_reparameterize",
     "check_seconds_to_reach",
