@@ -15,6 +15,7 @@ line, chapter 9's comparison, the benchmarks and the tests build their models he
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ FAMILY_CODE_DIM = 16  # chapters 6 and 7 (AAE, VAE, VAE-GAN) and chapter 9's BiG
 DCGAN_NOISE_DIM = 100  # chapter 3
 MLP_BIGAN_CODE_DIM = 50  # chapter 8, after Donahue et al.
 SEMI_SUPERVISED_CLASSES, SEMI_SUPERVISED_STYLE_DIM = 10, 4  # chapter 6
+DIGITS = 10  # the classes a conditional model of chapter 11 is asked for
 
 
 def _small_adam() -> keras.optimizers.Optimizer:
@@ -195,13 +197,20 @@ def _latent_gan(
     beta_1: float = 0.5,
     beta_2: float = 0.999,
     ema_momentum: float | None = None,
+    conditioning: str | None = None,
 ) -> LatentGAN:
+    """``conditioning``: chapter 11's conditional latent GAN, told the digit ("projection"
+    or "concatenate": how its discriminator reads it); ``None``: chapter 5's."""
     config.set_seed(seed)
     code_dim = autoencoder.encoder.output_shape[-1]
+    classes = None if conditioning is None else DIGITS
+    condition = {} if conditioning is None else {"conditioning": conditioning}
     model = LatentGAN.from_autoencoder(
         autoencoder,
-        build_mlp_generator(code_dim, code_dim, hidden_units=(256, 256)),
-        build_mlp_discriminator(code_dim, hidden_units=(256, 256)),
+        build_mlp_generator(code_dim, code_dim, hidden_units=(256, 256), n_classes=classes),
+        build_mlp_discriminator(
+            code_dim, hidden_units=(256, 256), condition_dim=classes, **condition
+        ),
         seed=seed,
     )
     _adapted(model, images)
@@ -235,8 +244,6 @@ def _small_latent_gan(
 
 # --- chapter 11: asking for a digit (conditional GANs) -----------------------------------
 
-DIGITS = 10  # the classes a conditional model of chapter 11 is asked for
-
 
 def _conditional_dcgan(
     seed: int, jit_compile, d_learning_rate: float = 2e-4, g_learning_rate: float = 2e-4
@@ -250,36 +257,6 @@ def _conditional_dcgan(
     model.compile(
         d_optimizer=keras.optimizers.Adam(d_learning_rate, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(g_learning_rate, beta_1=0.5),
-        jit_compile=jit_compile,
-    )
-    return model
-
-
-def _conditional_latent_gan(
-    autoencoder: Autoencoder,
-    images: np.ndarray | None,
-    seed: int,
-    jit_compile,
-    conditioning: str = "projection",
-    learning_rate: float = 1e-3,
-) -> LatentGAN:
-    config.set_seed(seed)
-    code_dim = autoencoder.encoder.output_shape[-1]
-    model = LatentGAN.from_autoencoder(
-        autoencoder,
-        build_mlp_generator(code_dim, code_dim, (256, 256), n_classes=DIGITS),
-        build_mlp_discriminator(
-            code_dim, (256, 256), condition_dim=DIGITS, conditioning=conditioning
-        ),
-        seed=seed,
-    )
-    _adapted(model, images)
-    adam = {"learning_rate": learning_rate, "beta_1": 0.5}
-    model.compile(
-        keras.optimizers.Adam(**adam),
-        keras.optimizers.Adam(**adam),
-        loss="wgan-gp",
-        d_steps=5,
         jit_compile=jit_compile,
     )
     return model
@@ -549,7 +526,7 @@ RECIPES: dict[str, Recipe] = {
                {"book": _conditional_dcgan}),
         Recipe("conditional latent GAN", 11, None, (0.0, 1.0),
                ("autoencoder", "conditional GAN on codes"), {"book": _autoencoder},
-               {"book": _conditional_latent_gan}),
+               {"book": functools.partial(_latent_gan, conditioning="projection")}),
         Recipe("AAE", 6, "aae", (0.0, 1.0), ("AAE",), {"book": _aae, "small": _small_aae}),
         Recipe("VAE-GAN", 7, "vaegan", (0.0, 1.0), ("VAE-GAN",),
                {"book": _vaegan, "small": _small_vaegan}),
