@@ -27,13 +27,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 MODELS = (
-    "autoencoder", "vae", "gan", "latent_gan", "latent_diffusion", "aae", "vaegan", "bigan"
+    "autoencoder", "vae", "gan", "latent_gan", "latent_diffusion", "conditional_gan",
+    "conditional_latent_gan", "aae", "vaegan", "bigan",
 )  # fmt: skip
 """The models that ``train`` knows, each a recipe of :mod:`aegan_tf.recipes` (whose
 ``COMMANDS`` name them; a test checks that they agree): chapter 1's autoencoder (as chapter 5
 configures it), the VAE, the DCGAN, chapter 5's latent GAN (an autoencoder, then a GAN on its
-codes), chapter 10's latent diffusion (the same autoencoder, then diffusion on its codes), the
-AAE, the VAE-GAN and the BiGAN."""
+codes), chapter 10's latent diffusion (the same autoencoder, then diffusion on its codes),
+chapter 11's conditional DCGAN and conditional latent GAN (trained on the digits' labels:
+``sample --digit`` asks them for one), the AAE, the VAE-GAN and the BiGAN."""
 _DEFAULTS = {"epochs": 20, "batch_size": 64, "seed": 0, "limit": None, "precision": "float32",
              "eval_samples": 1000, "ae_epochs": None}  # fmt: skip
 _PACKAGE = Path(__file__).resolve().parent
@@ -244,7 +246,7 @@ def train(args: argparse.Namespace) -> None:
     out.mkdir(parents=True, exist_ok=True)
     _write_json(out / _RUN, {**settings, "policy": precision})
     value_range = image_range(model_name)
-    images = data.load("mnist", value_range=value_range, limit=settings["limit"])[0]
+    images, labels = data.load("mnist", value_range=value_range, limit=settings["limit"])
     # FID's reference: the training images' features (an autoencoder draws nothing)
     reference = None
     if model_name != "autoencoder":
@@ -271,6 +273,10 @@ def train(args: argparse.Namespace) -> None:
                     raise CommandError(
                         f"{error} Train it longer: --resume --ae-epochs {2 * ae_epochs}."
                     ) from None
+            if getattr(model, "n_classes", None):  # a conditional model: the digits' labels
+                dataset = data.make_dataset(
+                    images, batch_size=settings["batch_size"], seed=seed, labels=labels
+                )
             _fit(model, dataset, epochs, out, [files, ctrl_c.callback()], verbose)
         except KeyboardInterrupt:
             print(

@@ -10,14 +10,19 @@ added to the results file as soon as it ends (by default the one the package shi
 ``compare_models_samples.npz``), so an interrupted grid resumes where it stopped: runs
 already in the file for the same budget are skipped. Prints a
 Markdown table: per model, the mean and standard deviation over seeds, ranked by mean FID.
-``--models`` defaults to the eight families; each trains in the setting that
+``--models`` defaults to every family (:data:`aegan_tf.book.comparison.MODELS`; the
+conditional one trains on the digits' labels); each trains in the setting that
 ``benchmarks/tune_models.py`` chose for it on held-out digits (``--settings tuned``, the
 default: every family must have its tuning runs) or as its chapter configures it
 (``--settings chapter``). A latent GAN's run also measures the mixture baseline fitted to its
 own autoencoder's codes (:func:`aegan_tf.book.comparison.mixture_on_own_autoencoder`, with the
-mixture family's setting), as a row of its own. Every run records its setting and its
+mixture family's setting), as a row of its own; every model of codes also records the FID of
+its autoencoder's reconstructions of 2,000 training digits (``reconstruction FID``, the bound of
+a model of those codes). Every run records its setting and its
 training steps. Run it with nothing else running on the machine: the budget is wall-clock
-time.
+time, and the same machine's speed differs between sittings. Chapter 9's second sitting is
+``--models "latent GAN" "latent diffusion" "conditional latent GAN" --results
+aegan_tf/book/results/compare_models_second_sitting.json``.
 """
 
 from __future__ import annotations
@@ -41,11 +46,14 @@ def run_one(
     from aegan_tf import data
     from aegan_tf.book import comparison
 
-    images, _ = data.load("mnist", "train")
+    images, labels = data.load("mnist", "train")
     contestant = comparison.train_contestant(
-        model, images, seconds, seed=seed, curve_every=curve_every, setting=settings.get(model)
+        model, images, seconds, seed, curve_every, setting=settings.get(model), labels=labels
     )
-    add(path, contestant, comparison.measure(contestant, images), seed, seconds)
+    report = comparison.measure(contestant, images)
+    if model in comparison.CODE_MODELS:  # the bound of a model of its codes
+        report["reconstruction FID"] = comparison.reconstruction_report(contestant, images)["FID"]
+    add(path, contestant, report, seed, seconds)
     if model == "latent GAN":
         mixture = "autoencoder + Gaussian mixture"
         setting = settings.get(mixture, next(iter(comparison.SETTINGS[mixture])))

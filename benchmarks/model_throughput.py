@@ -99,8 +99,11 @@ def measure(name: str, batches: list[int], images: int, policy: str, repeats: in
     for batch in batches:
         model, (low, high) = _build(name)
         steps = max(images // batch, 2)
-        x = np.random.default_rng(0).uniform(low, high, (steps * batch, 28, 28, 1))
-        ds = tf.data.Dataset.from_tensor_slices(x.astype("float32")).batch(batch).cache()
+        rng = np.random.default_rng(0)
+        x = rng.uniform(low, high, (steps * batch, 28, 28, 1)).astype("float32")
+        if getattr(model, "n_classes", None):  # a conditional model: random labels too
+            x = (x, rng.integers(model.n_classes, size=len(x)))
+        ds = tf.data.Dataset.from_tensor_slices(x).batch(batch).cache()
         clock = _EpochTimes()
         model.fit(ds, epochs=repeats + 1, verbose=0, callbacks=[clock])  # the first: tracing
         row[f"train {batch}"] = steps * batch / statistics.median(clock.seconds[1:])

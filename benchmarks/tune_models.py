@@ -5,7 +5,8 @@
 Every family of :data:`aegan_tf.book.comparison.SETTINGS` gets the same small budget: its three
 settings (the first is its chapter's), each trained once (``--seed``) for ``--seconds`` of
 training, in a fresh Python process, on the offline training digits less the ones that
-:func:`aegan_tf.book.comparison.validation_split` holds out; then scored by
+:func:`aegan_tf.book.comparison.validation_split` holds out (with their labels, which the
+conditional family trains on); then scored by
 :func:`aegan_tf.book.comparison.validation_kid` (KID x 1000 of 2,000 samples against the held-out
 digits: unbiased at 500 digits, unlike FID). The test digits are never read. Each run is
 added to the results file when it ends (by default the one the package ships,
@@ -32,10 +33,12 @@ def run_one(model: str, setting: str, seed: int, seconds: float, path: Path) -> 
     from aegan_tf import data
     from aegan_tf.book import comparison
 
-    images, _ = data.load("mnist", "train")
-    fitting, held_out = comparison.validation_split(images)
-    contestant = comparison.train_contestant(model, fitting, seconds, seed, setting=setting)
-    kid, kid_std = comparison.validation_kid(contestant, held_out)
+    images, labels = data.load("mnist", "train")
+    fitting, held_out = comparison.validation_indices(len(images))  # validation_split's
+    contestant = comparison.train_contestant(
+        model, images[fitting], seconds, seed, setting=setting, labels=labels[fitting]
+    )
+    kid, kid_std = comparison.validation_kid(contestant, images[held_out])
     add_run(path, {
         "model": model, "setting": setting, "seed": seed, "budget seconds": seconds,
         "validation KID x 1000": kid, "validation KID std": kid_std,

@@ -98,6 +98,9 @@ def test_the_labels_contract_and_saving(tmp_path):
     noise = gan.sample_noise(5, seed=1, labels=2)
     assert noise.shape == (5, 8) and (noise[:, 4:].argmax(axis=1) == 2).all()
     np.testing.assert_array_equal(noise[:, :4], gan.sample_noise(5, seed=1, labels=0)[:, :4])
+    np.testing.assert_array_equal(gan.with_labels(noise[:, :4], 2), noise)
+    with pytest.raises(ValueError, match=r"z must be noise \(n, 4\), got shape \(5, 8\)"):
+        gan.with_labels(noise, 2)
     drawn = gan.sample_noise(400, seed=0)[:, 4:].argmax(axis=1)
     assert set(drawn) == {0, 1, 2, 3}  # without labels: uniform draws
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\]"):

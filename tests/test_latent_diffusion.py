@@ -79,6 +79,24 @@ def test_with_the_exact_noise_each_sampler_draws_the_data_and_fewer_steps_shrink
     assert np.all(few < 0.9), few
 
 
+@pytest.mark.parametrize("sampler", ["ancestral", "ddim"])
+def test_a_chain_that_would_overflow_stays_bounded_and_draws_finite_images(
+    sampler, autoencoder, images
+):
+    noisy, time = keras.Input((4,)), keras.Input((TIME_DIM,))
+    runaway = keras.layers.Lambda(lambda inputs: -100.0 * inputs[0])([noisy, time])
+    model = LatentDiffusion.from_autoencoder(  # each ancestral step doubles x, or more
+        autoencoder, keras.Model([noisy, time], runaway), diffusion_steps=1000, sampler=sampler
+    )
+    model.adapt(images)
+    standard = keras.ops.convert_to_numpy(model.standardize(model.generate_codes(50, seed=0)))
+    bound = LatentDiffusion.CHAIN_BOUND
+    assert np.isfinite(standard).all() and np.abs(standard).max() <= bound * (1 + 1e-5)
+    if sampler == "ancestral":  # 2^1000 overflows float32: the bound held it
+        assert np.abs(standard).max() == pytest.approx(bound, rel=1e-5)
+    assert np.isfinite(model.generate(5, seed=0)).all()
+
+
 def test_a_denoiser_trained_on_codes_draws_codes_like_them(autoencoder, images):
     model = LatentDiffusion.from_autoencoder(
         autoencoder, build_mlp_denoiser(4, (64, 64), TIME_DIM), diffusion_steps=100, seed=0

@@ -54,10 +54,12 @@ def test_nearest_neighbours_rejects_mismatched_shapes():
 from aegan_tf import data  # noqa: E402
 from aegan_tf.metrics import (  # noqa: E402
     FeatureNetworkUnavailableError,
+    asked_class_accuracy,
     class_report,
     extract_features,
     fid,
     frechet_distance,
+    intra_class_kid,
     kid,
     model_card,
     precision_recall,
@@ -159,6 +161,25 @@ def test_class_report_of_real_and_class_dropping_sets(test_digits):
     dropped = class_report(images[labels < 5])
     assert dropped.classes_covered == 5 and dropped.classifier_score < 5.5
     np.testing.assert_allclose(real.shares.sum(), 1.0)
+
+
+def test_asked_class_accuracy_and_intra_class_kid_of_right_and_wrong_labels(test_digits):
+    images, labels = test_digits
+    right = asked_class_accuracy(images, labels)  # real digits "asked for" their own class
+    assert right.shape == (10,) and right.min() > 0.85
+    wrong = asked_class_accuracy(images, (labels + 1) % 10)  # every label off by one
+    assert wrong.max() < 0.1
+    assert np.isnan(asked_class_accuracy(images[labels < 5], labels[labels < 5])[5:]).all()
+    train, train_labels = data.load(
+        "mnist", "train", value_range=(-1.0, 1.0), source="offline", limit=2000
+    )
+    same = intra_class_kid(images, labels, train, train_labels, subset_size=100)
+    off = intra_class_kid(images, (labels + 1) % 10, train, train_labels, subset_size=100)
+    assert same.shape == (10,) and np.all(np.abs(same) < 0.2 * off)
+    with pytest.raises(ValueError, match=r"asked must be 1000 whole-number classes.*\(3,\)"):
+        asked_class_accuracy(images, labels[:3])
+    with pytest.raises(ValueError, match="train_labels must be digits 0 to 9, got 0 to 10"):
+        intra_class_kid(images, labels, train, np.where(train_labels == 9, 10, train_labels))
 
 
 def test_bad_inputs_are_named(test_digits):

@@ -148,12 +148,17 @@ def test_the_command_line_and_the_comparison_take_their_models_from_the_recipes(
     assert cli.MODELS == tuple(recipes.COMMANDS)
     for command, name in recipes.COMMANDS.items():
         assert cli.image_range(command) == recipes.recipe(name).value_range
-    one_phase = [m for m in comparison.MODELS if m in recipes.RECIPES]
-    assert one_phase == ["DCGAN", "latent GAN", "AAE", "VAE", "VAE-GAN", "BiGAN"]
+    in_recipes = [m for m in comparison.MODELS if m in recipes.RECIPES]
+    assert in_recipes == ["DCGAN", "latent GAN", "AAE", "VAE", "VAE-GAN", "BiGAN",
+                          "latent diffusion", "conditional latent GAN"]  # fmt: skip
+    budget = {"autoencoder_share", "encode_once"}  # comparison.CodesBudget's fields
     for family, settings in comparison.SETTINGS.items():
         for options in settings.values():
             name = options.get("recipe", family)
-            if name in recipes.RECIPES and family != "latent GAN":
+            if family in comparison.CODE_MODELS:  # the second phase's options
+                allowed = set(recipes.options(name, second=True)) | budget
+                assert set(options) <= allowed, (family, options)
+            elif name in recipes.RECIPES:
                 allowed = set(recipes.options(name)) | {"recipe"}
                 assert set(options) <= allowed, (family, options)
 

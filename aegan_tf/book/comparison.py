@@ -4,13 +4,15 @@ Chapter 9 and ``benchmarks/compare_models.py`` both call :func:`train_contestant
 model, one seed, one budget in seconds, each model configured as in its chapter or in one of
 its :data:`SETTINGS`) and :func:`measure` (chapter 4's report on its samples, plus its
 training seconds and sampling speed). Models that start with an autoencoder spend part of
-the same budget on it. ``benchmarks/tune_models.py`` gives every family the same small
+the same budget on it; the models of its codes (:data:`CODE_MODELS`) share one way of
+spending it (:class:`CodesBudget`). ``benchmarks/tune_models.py`` gives every family the same small
 tuning budget: its three settings, scored by :func:`validation_kid` on the digits that
 :func:`validation_split` holds out; :func:`chosen_settings` reads the choice back.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from aegan_tf._validation import check_images
 from aegan_tf.book import _results
 from aegan_tf.callbacks import QualityMetrics
 from aegan_tf.models import DecodedGaussianMixture, LatentGAN
+from aegan_tf.models.codes import StandardisedCodes
 from aegan_tf.models.composed import GenerativeModel, output_range
 from aegan_tf.training import train
 
@@ -35,8 +38,18 @@ MODELS = (
     "VAE",
     "VAE-GAN",
     "BiGAN",
+    "latent diffusion",
+    "conditional latent GAN",
 )
-"""The contestants, in the book's order: baselines first, then the GANs and the family."""
+"""The contestants, in the book's order: baselines first, then the GANs and the family,
+then the heirs of chapters 10 and 11."""
+
+CODE_MODELS = ("latent GAN", "latent diffusion", "conditional latent GAN")
+"""The contestants that model a trained autoencoder's codes: their recipes' two phases."""
+
+CONDITIONAL_MODELS = ("conditional latent GAN",)
+"""The contestants that train on the digits' labels (and draw uniformly random digits when
+sampled without them)."""
 
 COLUMNS = {"FID": 2, "KID x 1000": 1, "precision": 2, "recall": 2, "classes": 1,
            "nearest train image": 2, "steps": 0, "training seconds": 0,
@@ -48,6 +61,13 @@ RESULTS = Path(__file__).parent / "results" / "compare_models.json"
 """The grid of ``benchmarks/compare_models.py``, shipped with the package (its 12 samples
 per run are in ``compare_models_samples.npz`` beside it)."""
 
+SECOND_SITTING = Path(__file__).parent / "results" / "compare_models_second_sitting.json"
+"""The grid's procedure in a second sitting (its samples beside it): the models of codes that
+came after the grid (latent diffusion, the conditional latent GAN) and the latent GAN again
+beside them, with the mixture on its own autoencoder. The same machine type's speed differs
+between sittings, and a budget in seconds passes it on: these runs are compared among
+themselves, not with :data:`RESULTS`'."""
+
 TUNING = Path(__file__).parent / "results" / "tune_models.json"
 """The tuning runs of ``benchmarks/tune_models.py``, shipped with the package."""
 
@@ -55,22 +75,23 @@ VALIDATION_DIGITS = 500  # held out of the training digits to choose each family
 
 
 @dataclass(frozen=True)
-class LatentGANBudget:
-    """How a latent GAN of the comparison spends its budget (the defaults: chapter 5's).
+class CodesBudget:
+    """How a model of an autoencoder's codes (:data:`CODE_MODELS`) spends its budget (the
+    defaults: chapter 5's latent GAN).
 
     Attributes:
-        autoencoder_share: the share of the budget that trains its autoencoder; the GAN on
-            codes gets the rest.
-        ema_momentum: if set, the generator's optimizer keeps a moving average of the
-            generator's weights with this momentum (Keras's ``use_ema``), which the
-            generator holds after training (Yazıcı et al. 2019); ``None``: its last weights.
-        encode_once: train the GAN on the training codes, encoded once (the same training,
-            without running the frozen encoder at every step), rather than on images.
+        autoencoder_share: the share of the budget that trains its autoencoder; the model of
+            its codes gets the rest.
+        encode_once: train the model of codes on the training codes, encoded once (the same
+            training, without running the frozen encoder at every step), rather than on
+            images.
     """
 
     autoencoder_share: float = 0.5
-    ema_momentum: float | None = None
     encode_once: bool = False
+
+
+_BUDGET_FIELDS = tuple(f.name for f in dataclasses.fields(CodesBudget))
 
 
 @dataclass
@@ -146,29 +167,29 @@ def _decoded_mixture(
     return Contestant(name, model, spent, (0.0, 1.0), run.batches, setting, curve, autoencoder)
 
 
-def _latent_gan(
-    name, setting, images, seconds, seed, quality_args, budget: LatentGANBudget
+def _on_codes(
+    name, setting, images, labels, seconds, seed, quality_args, budget: CodesBudget, **options
 ) -> Contestant:
-    autoencoder = recipes.build("latent GAN", seed)
+    """A model of codes (its recipe's second phase, with ``options``) on the autoencoder of its
+    recipe's first phase, which trains for the budget's share first."""
+    autoencoder = recipes.build(name, seed)
     ae_run = train(
         autoencoder,
         data.make_dataset(images, batch_size=64, seed=seed),
         seconds=budget.autoencoder_share * seconds,
-        name="latent GAN: autoencoder",
+        name=f"{name}: autoencoder",
     )
     start = time.perf_counter()
-    model = recipes.build_next(
-        "latent GAN", autoencoder, images, seed, ema_momentum=budget.ema_momentum
-    )
+    model = recipes.build_next(name, autoencoder, images, seed, **options)
     examples = model.encode(images) if budget.encode_once else images
     spent = ae_run.seconds + time.perf_counter() - start
     quality = _quality(images, quality_args, already_spent=spent)
     run = train(
         model,
-        data.make_dataset(examples, batch_size=64, seed=seed),
+        data.make_dataset(examples, batch_size=64, seed=seed, labels=labels),
         seconds=seconds,
         already_spent=spent,
-        name="latent GAN: WGAN-GP on codes",
+        name=f"{name}: {recipes.recipe(name).phases[-1]}",
         callbacks=quality,
     )
     steps = ae_run.batches + run.batches
@@ -217,11 +238,22 @@ SETTINGS: dict[str, dict[str, dict]] = {
         "convolutional, R1 10": {"r1_weight": 10.0},
         "MLP, uniform prior, R1 10 (chapter 8)": {"recipe": "MLP BiGAN", "r1_weight": 10.0},
     },
+    "latent diffusion": {
+        "chapter 10's": {"encode_once": True},
+        "EMA 0.999": {"encode_once": True, "ema_momentum": 0.999},
+        "Adam 2e-3": {"encode_once": True, "learning_rate": 2e-3},
+    },
+    "conditional latent GAN": {
+        "chapter 11's (projection)": {"encode_once": True},
+        "concatenation": {"encode_once": True, "conditioning": "concatenate"},
+        "projection, EMA 0.999": {"encode_once": True, "ema_momentum": 0.999},
+    },
 }
 """Every family's tuning budget: three settings by name, each the keyword options of its
-recipe (:mod:`aegan_tf.recipes`; ``"recipe"``: another recipe than the family's own), or the
-mixtures' autoencoder rate or components, or a :class:`LatentGANBudget`'s fields. The first
-is the configuration of the family's chapter."""
+recipe (:mod:`aegan_tf.recipes`, of its second phase for :data:`CODE_MODELS`, beside
+:class:`CodesBudget`'s fields; ``"recipe"``: another recipe than the family's own), or the
+mixtures' autoencoder rate or components. The first is the configuration of the family's
+chapter."""
 
 
 def train_contestant(
@@ -232,10 +264,13 @@ def train_contestant(
     curve_every: float | None = None,
     curve_samples: int = 2000,
     setting: str | None = None,
+    labels: np.ndarray | None = None,
 ) -> Contestant:
     """Train the model ``name`` (one of :data:`MODELS`) on ``images``
     ``(N, 28, 28, 1)`` in [0, 1] for ``seconds`` of training, all phases included, in one of
-    its :data:`SETTINGS` (``setting``; ``None``: the first, its chapter's).
+    its :data:`SETTINGS` (``setting``; ``None``: the first, its chapter's). ``labels``
+    ``(N,)``, the images' digits, are required by :data:`CONDITIONAL_MODELS` and not used by
+    the others.
 
     With ``curve_every`` (seconds), FID on ``curve_samples`` samples against ``images`` is
     measured during training about that often (the measuring is not counted as training
@@ -257,15 +292,27 @@ def train_contestant(
     if setting not in settings:
         raise ValueError(f"{name!r} has the settings {list(settings)}, got {setting!r}.")
     options = settings[setting]
+    if name in CONDITIONAL_MODELS:
+        if labels is None:
+            raise ValueError(f"{name!r} trains on the digits' labels: pass labels=.")
+        labels = np.asarray(labels)
+        if labels.shape != (len(images),):
+            raise ValueError(
+                f"labels must be one per image, shape ({len(images)},), got {labels.shape}."
+            )
+    else:
+        labels = None
     quality_args = None
     if curve_every is not None:
         quality_args = {"every_seconds": curve_every, "n": curve_samples, "value_range": (0.0, 1.0)}
     if name.startswith("autoencoder"):
         options = {"n_components": 1, **options}
         return _decoded_mixture(name, setting, images, seconds, seed, quality_args, **options)
-    if name == "latent GAN":
-        budget = LatentGANBudget(**options)
-        return _latent_gan(name, setting, images, seconds, seed, quality_args, budget)
+    if name in CODE_MODELS:
+        budget = CodesBudget(**{k: v for k, v in options.items() if k in _BUDGET_FIELDS})
+        options = {k: v for k, v in options.items() if k not in _BUDGET_FIELDS}
+        return _on_codes(name, setting, images, labels, seconds, seed, quality_args, budget,
+                         **options)  # fmt: skip
     options = {"recipe": name, **options}
     model = recipes.build(options.pop("recipe"), seed, **options)
     value_range = output_range(model.decoder if hasattr(model, "decoder") else model.generator)
@@ -326,18 +373,47 @@ def measure(
     }
 
 
+def reconstruction_report(
+    contestant: Contestant,
+    train_images: np.ndarray,
+    train_features: np.ndarray | None = None,
+    n: int = 2000,
+    seed: int = 1,
+) -> dict[str, float]:
+    """Chapter 4's :func:`aegan_tf.metrics.sample_report` on the reconstructions of ``n``
+    training digits, drawn at random with ``seed``, by the autoencoder of a model of codes
+    (:data:`CODE_MODELS`), against ``train_images`` (in [0, 1]): what a model that drew the
+    training codes themselves would score, the bound of every model of those codes. (Its
+    nearest-training-image distance is that of reconstructions of the training digits.)"""
+    if not isinstance(contestant.model, StandardisedCodes):
+        raise TypeError(
+            f"a model of an autoencoder's codes {CODE_MODELS} reconstructs, got "
+            f"{type(contestant.model).__name__}."
+        )
+    check_images(train_images, "train_images", (28, 28, 1))
+    if not 2 <= n <= len(train_images):
+        raise ValueError(f"n must be in [2, {len(train_images)}] (the training digits), got {n!r}.")
+    chosen = np.random.default_rng(seed).choice(len(train_images), n, replace=False)
+    reconstructions = contestant.model.reconstruct(np.asarray(train_images[chosen], np.float32))
+    return metrics.sample_report(reconstructions, train_images, (0.0, 1.0), train_features)
+
+
+def validation_indices(n: int, held_out: int = VALIDATION_DIGITS) -> tuple[np.ndarray, np.ndarray]:
+    """The indices of ``n`` images split into ``(to train on, held out)``, the ``held_out``
+    ones drawn at random with a fixed seed (the same split for every run)."""
+    if not 2 <= held_out < n:
+        raise ValueError(f"held_out must be at least 2 and below the {n} images, got {held_out!r}.")
+    order = np.random.default_rng(0).permutation(n)
+    return order[held_out:], order[:held_out]
+
+
 def validation_split(
     images: np.ndarray, held_out: int = VALIDATION_DIGITS
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``images`` split into ``(to train on, held out)``, the ``held_out`` ones drawn at
-    random with a fixed seed (the same split for every run)."""
+    """``images`` split into ``(to train on, held out)`` by :func:`validation_indices`."""
     check_images(images, "images", (28, 28, 1))
-    if not 2 <= held_out < len(images):
-        raise ValueError(
-            f"held_out must be at least 2 and below the {len(images)} images, got {held_out!r}."
-        )
-    order = np.random.default_rng(0).permutation(len(images))
-    return images[order[held_out:]], images[order[:held_out]]
+    fitting, held = validation_indices(len(images), held_out)
+    return images[fitting], images[held]
 
 
 def validation_kid(

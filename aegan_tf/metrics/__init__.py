@@ -11,7 +11,7 @@
 - :mod:`~aegan_tf.metrics.features`: the feature network itself.
 """
 
-from aegan_tf.metrics.classifier import ClassReport, class_report
+from aegan_tf.metrics.classifier import ClassReport, asked_class_accuracy, class_report
 from aegan_tf.metrics.coverage import ModeCoverage, mode_coverage
 from aegan_tf.metrics.distances import (
     RELIABLE_SAMPLES,
@@ -19,6 +19,7 @@ from aegan_tf.metrics.distances import (
     as_features,
     fid,
     frechet_distance,
+    intra_class_kid,
     kid,
     precision_recall,
 )
@@ -40,11 +41,13 @@ __all__ = [
     "ModeCoverage",
     "SmallSampleWarning",
     "as_features",
+    "asked_class_accuracy",
     "class_probabilities",
     "class_report",
     "extract_features",
     "fid",
     "frechet_distance",
+    "intra_class_kid",
     "kid",
     "knn_accuracy",
     "linear_probe",

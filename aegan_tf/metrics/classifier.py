@@ -35,7 +35,8 @@ def class_report(
     The classifier score is the Inception Score (Salimans et al. 2016, "Improved Techniques
     for Training GANs") computed with the shipped MNIST classifier instead of Inception:
     high when each image is confidently one digit *and* all digits appear equally often.
-    It is averaged over ``splits`` disjoint parts of the set, as in the paper.
+    It is averaged over ``splits`` disjoint parts of the set, as in the paper: consecutive
+    parts, so shuffle a set sorted by class first (ten parts of one class each score about 1).
     """
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must be in (0, 1], got {min_share}.")
@@ -54,4 +55,30 @@ def class_report(
         classes_covered=int(np.sum(shares >= min_share / 10)),
         classifier_score=float(np.mean(scores)),
         classifier_score_std=float(np.std(scores)),
+    )
+
+
+def _checked_classes(labels, n: int, name: str) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (n,) or labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"{name} must be {n} whole-number classes, one per image, got shape "
+            f"{labels.shape} of {labels.dtype}."
+        )
+    if n and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"{name} must be digits 0 to 9, got {labels.min()} to {labels.max()}.")
+    return labels
+
+
+def asked_class_accuracy(
+    images: np.ndarray, asked, value_range: tuple[float, float] = (-1.0, 1.0)
+) -> np.ndarray:
+    """For samples ``images`` ``(N, 28, 28, 1)`` of a conditional model, each drawn for the
+    digit ``asked`` ``(N,)``: the share that the shipped classifier reads as the digit asked
+    for, digit by digit, ``(10,)`` (NaN for a digit never asked). A model that ignores its
+    labels scores about 0.1; the mean over digits is the accuracy of a class-balanced set."""
+    asked = _checked_classes(asked, len(images), "asked")
+    drawn = class_probabilities(images, value_range).argmax(axis=1)
+    return np.array(
+        [np.mean(drawn[asked == k] == k) if np.any(asked == k) else np.nan for k in range(10)]
     )

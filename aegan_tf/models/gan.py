@@ -248,6 +248,15 @@ class GAN(AdversarialModel):
         z = super().sample_noise(n, seed)
         if labels is None:
             labels = np.random.default_rng([seed, 1]).integers(self.n_classes, size=len(z))
+        return self.with_labels(z, labels)
+
+    def with_labels(self, z, labels) -> np.ndarray:
+        """A conditional GAN's input for the noise ``z`` ``(n, latent_dim)`` asked for
+        ``labels`` (one class, or ``(n,)``): ``(n, latent_dim + n_classes)``, the noise then
+        the one-hot labels, for :meth:`generate_from`."""
+        z = np.asarray(z, np.float32)
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must be noise (n, {self.latent_dim}), got shape {z.shape}.")
         labels = self.check_labels(labels, len(z))
         return np.concatenate([z, np.eye(self.n_classes, dtype=np.float32)[labels]], axis=1)
 
