@@ -9,7 +9,7 @@ import os
 import platform
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -72,3 +72,18 @@ def add_samples(path: Path, key: str, images: np.ndarray) -> None:
     samples = dict(np.load(samples_path)) if samples_path.exists() else {}
     samples[key] = np.round(255 * np.asarray(images)).astype(np.uint8)
     np.savez_compressed(samples_path, **samples)
+
+
+def mean_std_table(name: str, rows: dict[str, list[dict]], columns: Sequence[str]) -> str:
+    """Markdown: a row per key of ``rows`` (its runs, one dict per seed) with its number of
+    seeds and the mean ± standard deviation (ddof = 1; the mean alone for one seed) of each
+    of ``columns``; ``name`` heads the first column."""
+    lines = [f"| {name} | seeds | " + " | ".join(columns) + " |", "|---" * (len(columns) + 2) + "|"]
+    for key, reports in rows.items():
+        cells = []
+        for column in columns:
+            values = np.array([report[column] for report in reports], float)
+            spread = f" ± {values.std(ddof=1):.2f}" if len(values) > 1 else ""
+            cells.append(f"{values.mean():.2f}{spread}")
+        lines.append(f"| {key} | {len(reports)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -21,8 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads
 
-import numpy as np
-from common import add_run, run_fresh, run_missing  # (benchmarks/: the script's folder)
+from common import add_run, mean_std_table, run_fresh, run_missing  # (benchmarks/: on sys.path)
 
 COLUMNS = ("asked-digit accuracy", "worst digit accuracy", "intra-class KID x 1000",
            "worst intra-class KID x 1000", "FID", "recall", "training seconds")  # fmt: skip
@@ -47,16 +46,10 @@ def run_seed(seed: int, path: Path) -> None:
 
 def table(runs: list[dict]) -> str:
     """Markdown: per model, mean ± std over seeds of each of :data:`COLUMNS`."""
-    lines = ["| model | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
-    for model in dict.fromkeys(r["model"] for r in runs):
-        mine = [r for r in runs if r["model"] == model]
-        cells = []
-        for column in COLUMNS:
-            values = np.array([r[column] for r in mine], float)
-            spread = f" ± {values.std(ddof=1):.2f}" if len(values) > 1 else ""
-            cells.append(f"{values.mean():.2f}{spread}")
-        lines.append(f"| {model} | {len(mine)} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    models = dict.fromkeys(r["model"] for r in runs)
+    return mean_std_table(
+        "model", {m: [r for r in runs if r["model"] == m] for m in models}, COLUMNS
+    )
 
 
 def main() -> None:

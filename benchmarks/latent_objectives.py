@@ -23,8 +23,7 @@ import os
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-from common import add_run, run_missing  # (benchmarks/ is the script's folder: on sys.path)
+from common import add_run, mean_std_table, run_missing  # (benchmarks/: the script's folder)
 
 os.environ.setdefault("AEGAN_OFFLINE", "1")  # the same data on every machine
 
@@ -78,17 +77,9 @@ def run_seed(seed: int, objectives: list[str], path: Path) -> None:
 
 def table(runs: list[dict]) -> str:
     """Markdown: per objective, mean ± std (ddof = 1) over the seeds of FID, recall, classes."""
-    columns = ("FID", "recall", "classes")
-    lines = ["| objective | seeds | " + " | ".join(columns) + " |", "|---" * 5 + "|"]
-    for objective in dict.fromkeys(r["objective"] for r in runs):
-        reports = [r["report"] for r in runs if r["objective"] == objective]
-        cells = []
-        for column in columns:
-            values = np.array([report[column] for report in reports])
-            spread = values.std(ddof=1) if len(values) > 1 else float("nan")
-            cells.append(f"{values.mean():.2f} ± {spread:.2f}")
-        lines.append(f"| {objective} | {len(reports)} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    objectives = dict.fromkeys(r["objective"] for r in runs)
+    rows = {o: [r["report"] for r in runs if r["objective"] == o] for o in objectives}
+    return mean_std_table("objective", rows, ("FID", "recall", "classes"))
 
 
 def main() -> None:
