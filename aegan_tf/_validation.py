@@ -138,3 +138,17 @@ def check_finite(x: Any, name: str) -> np.ndarray:
         if bad:
             raise ValueError(f"{name} hold {bad} non-finite values (NaN or infinity).")
     return x
+
+
+def check_digit_labels(labels: Any, n: int, name: str) -> np.ndarray:
+    """``labels`` as a NumPy array if they are ``n`` whole-number digits 0 to 9, one per image
+    ``(n,)``; else a ``ValueError`` naming ``name``, the shape and dtype or the range that came."""
+    labels = np.asarray(labels)
+    if labels.shape != (n,) or labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"{name} must be {n} whole-number classes, one per image, got shape "
+            f"{labels.shape} of {labels.dtype}."
+        )
+    if n and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"{name} must be digits 0 to 9, got {labels.min()} to {labels.max()}.")
+    return labels

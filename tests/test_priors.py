@@ -59,7 +59,9 @@ def test_bad_priors_are_refused(make, error, message):
 
 def test_out_of_range_or_float_components_are_refused():
     prior = GaussianMixturePrior(2, n_components=3)
-    with pytest.raises(Exception, match=r"components must be in \[0, 3\)"):
+    with pytest.raises(ValueError, match=r"components must be in \[0, 3\), got 0 to 3"):
         prior.sample(2, components=np.array([0, 3]))
+    with pytest.raises(ValueError, match=r"components must be in \[0, 3\), got -1 to 1"):
+        prior.sample(2, components=np.array([-1, 1]))
     with pytest.raises(TypeError, match="components must be integer labels"):
         prior.sample(2, components=np.array([0.0, 1.0]))

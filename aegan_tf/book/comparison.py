@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from aegan_tf import data, metrics, recipes
-from aegan_tf._validation import check_images
+from aegan_tf._validation import check_digit_labels, check_images
 from aegan_tf.book import _results
 from aegan_tf.callbacks import QualityMetrics
 from aegan_tf.models import DecodedGaussianMixture, LatentGAN
@@ -295,11 +295,7 @@ def train_contestant(
     if name in CONDITIONAL_MODELS:
         if labels is None:
             raise ValueError(f"{name!r} trains on the digits' labels: pass labels=.")
-        labels = np.asarray(labels)
-        if labels.shape != (len(images),):
-            raise ValueError(
-                f"labels must be one per image, shape ({len(images)},), got {labels.shape}."
-            )
+        labels = check_digit_labels(labels, len(images), "labels")
     else:
         labels = None
     quality_args = None

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from aegan_tf import data, metrics, recipes
-from aegan_tf._validation import check_images, check_positive_int
+from aegan_tf._validation import check_digit_labels, check_images, check_positive_int
 from aegan_tf.book import _results, latent_objectives
 from aegan_tf.models.composed import GenerativeModel
 
@@ -42,8 +42,7 @@ def train_models(
     ``AEGAN_SEED=seed``): both latent GANs on one autoencoder. Returns ``{name: (model,
     training seconds)}``; the autoencoder's seconds count in both latent GANs'."""
     check_images(images, "images", (28, 28, 1))
-    if np.shape(labels) != (len(images),):
-        raise ValueError(f"labels must be ({len(images)},), got shape {np.shape(labels)}.")
+    labels = check_digit_labels(labels, len(images), "labels")
 
     def batches(examples):
         return data.make_dataset(examples, batch_size=64, seed=seed, labels=labels)
@@ -90,11 +89,14 @@ def measure(
     low, high = value_range
     images = (model.generate(len(asked), seed=seed, labels=asked) - low) / (high - low)
     accuracy = metrics.asked_class_accuracy(images, asked, (0.0, 1.0))
+    train_features = metrics.extract_features(train_images, (0.0, 1.0))  # once for both
     kid = 1000 * metrics.intra_class_kid(
-        images, asked, train_images, train_labels, (0.0, 1.0), subset_size=per_digit
+        images, asked, train_features, train_labels, (0.0, 1.0), subset_size=per_digit
     )
     order = np.random.default_rng(0).permutation(len(images))  # the report's splits: mixed
-    report = metrics.sample_report(images[order], train_images, (0.0, 1.0))
+    report = metrics.sample_report(
+        images[order], train_images, (0.0, 1.0), train_features=train_features
+    )
     return {
         "asked-digit accuracy": float(np.mean(accuracy)),
         "worst digit accuracy": float(np.min(accuracy)),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aegan_tf._validation import check_positive_int
+from aegan_tf._validation import check_digit_labels, check_positive_int
 from aegan_tf.metrics.features import class_probabilities
 
 
@@ -58,18 +58,6 @@ def class_report(
     )
 
 
-def _checked_classes(labels, n: int, name: str) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.shape != (n,) or labels.dtype.kind not in "iu":
-        raise ValueError(
-            f"{name} must be {n} whole-number classes, one per image, got shape "
-            f"{labels.shape} of {labels.dtype}."
-        )
-    if n and (labels.min() < 0 or labels.max() > 9):
-        raise ValueError(f"{name} must be digits 0 to 9, got {labels.min()} to {labels.max()}.")
-    return labels
-
-
 def asked_class_accuracy(
     images: np.ndarray, asked, value_range: tuple[float, float] = (-1.0, 1.0)
 ) -> np.ndarray:
@@ -77,7 +65,7 @@ def asked_class_accuracy(
     digit ``asked`` ``(N,)``: the share that the shipped classifier reads as the digit asked
     for, digit by digit, ``(10,)`` (NaN for a digit never asked). A model that ignores its
     labels scores about 0.1; the mean over digits is the accuracy of a class-balanced set."""
-    asked = _checked_classes(asked, len(images), "asked")
+    asked = check_digit_labels(asked, len(images), "asked")
     drawn = class_probabilities(images, value_range).argmax(axis=1)
     return np.array(
         [np.mean(drawn[asked == k] == k) if np.any(asked == k) else np.nan for k in range(10)]

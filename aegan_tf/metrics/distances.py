@@ -12,8 +12,12 @@ from typing import Literal
 
 import numpy as np
 
-from aegan_tf._validation import RELIABLE_SAMPLES, check_finite, check_positive_int
-from aegan_tf.metrics.classifier import _checked_classes
+from aegan_tf._validation import (
+    RELIABLE_SAMPLES,
+    check_digit_labels,
+    check_finite,
+    check_positive_int,
+)
 from aegan_tf.metrics.features import FEATURE_DIM, extract_features
 from aegan_tf.metrics.nearest import pairwise_distances
 
@@ -194,11 +198,12 @@ def intra_class_kid(
     """KID (:func:`kid`, its mean) of each digit's samples against that digit's training
     images: ``(10,)``, NaN for a digit with fewer than 2 samples or images. ``images``
     ``(N, 28, 28, 1)`` were drawn for the digits ``asked`` ``(N,)``; ``train_images``
-    ``(M, 28, 28, 1)`` have the labels ``train_labels`` ``(M,)``, both sets in
-    ``value_range``. The intra-class distance of Miyato & Koyama 2018 (who used FID), with
-    KID: unbiased with the few hundred images of one class, where FID is not."""
-    asked = _checked_classes(asked, len(images), "asked")
-    train_labels = _checked_classes(train_labels, len(train_images), "train_labels")
+    ``(M, 28, 28, 1)`` (or their features, :func:`extract_features`) have the labels
+    ``train_labels`` ``(M,)``, both sets in ``value_range``. The intra-class distance of
+    Miyato & Koyama 2018 (who used FID), with KID: unbiased with the few hundred images of
+    one class, where FID is not."""
+    asked = check_digit_labels(asked, len(images), "asked")
+    train_labels = check_digit_labels(train_labels, len(train_images), "train_labels")
     fake = as_features(images, value_range)
     real = as_features(train_images, value_range)
     values = np.full(10, np.nan)
