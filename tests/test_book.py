@@ -52,6 +52,19 @@ def test_colab_links_point_at_each_notebook():
         assert "colab-badge.svg" not in path.read_text()  # an image from the network
 
 
+def test_every_cell_has_its_own_id_and_code_cells_stay_short():
+    # nbformat 4.5 requires cell ids (a cell added by a script without one is "a hard error in
+    # future nbformat versions"); the house style keeps code cells under 25 lines
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        notebook = json.loads(path.read_text())
+        assert (notebook["nbformat"], notebook["nbformat_minor"]) >= (4, 5), path.name
+        ids = [cell.get("id") for cell in notebook["cells"]]
+        assert None not in ids and len(set(ids)) == len(ids), path.name
+        for number, cell in enumerate(notebook["cells"]):
+            lines = "".join(cell["source"]).count("\n") + 1
+            assert cell["cell_type"] != "code" or lines < 25, f"{path.name}, cell {number}"
+
+
 def test_math_and_pages_need_no_network(html):
     page = (html / "book" / "02_gan_math.html").read_text()
     assert 'src="../_static/mathjax/tex-chtml.js"' in page
