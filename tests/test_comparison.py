@@ -26,18 +26,19 @@ def test_a_two_phase_contestant_spends_one_budget_and_is_measured(
 ):
     # a model of codes: an autoencoder for a share of the budget, then the model of its codes
     # until the budget is spent. The autoencoder needs ~150 steps to pass adapt's check: a
-    # large share keeps this test short on a slow machine.
+    # large share keeps this test short; 25.5 s of it leave a margin for a slow or loaded
+    # machine (17 s was flaky beside other work on the 2-core Intel Xeon)
     options = {**comparison.SETTINGS[name][setting], "autoencoder_share": 0.85}
     monkeypatch.setitem(comparison.SETTINGS[name], setting, options)
     latent = comparison.train_contestant(
-        name, images, 20.0, 0, curve_every=1.0, curve_samples=200, setting=setting, labels=labels
+        name, images, 30.0, 0, curve_every=1.0, curve_samples=200, setting=setting, labels=labels
     )
     optimizer = getattr(latent.model, "g_optimizer", None) or latent.model.optimizer
     assert optimizer.use_ema == ("EMA" in setting)
     assert latent.model.n_classes == (10 if name in comparison.CONDITIONAL_MODELS else None)
-    assert latent.seconds >= 20.0  # (stops only once the budget is spent; no upper bound:
+    assert latent.seconds >= 30.0  # (stops only once the budget is spent; no upper bound:
     # how far the last step overshoots depends on the machine and its load)
-    assert latent.curve and all(s >= 17.0 for s, _ in latent.curve)  # after the autoencoder
+    assert latent.curve and all(s >= 25.5 for s, _ in latent.curve)  # after the autoencoder
     report = comparison.measure(latent, images, n=200)
     assert {"FID", "recall", "classes", "training seconds", "images per second"} <= set(report)
     assert report["training seconds"] == latent.seconds and report["images per second"] > 0
